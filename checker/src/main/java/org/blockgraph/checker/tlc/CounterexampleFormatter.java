@@ -42,7 +42,9 @@ public final class CounterexampleFormatter {
             for (Map.Entry<String, String> v : s.variables().entrySet()) {
                 String before = previous == null ? null : previous.get(v.getKey());
                 if (previous == null || !Objects.equals(before, v.getValue())) {
-                    String value = v.getValue().replace("\n", "\n" + indent + "    ");
+                    // TLC indents continuation lines relative to the value's first column: keep that alignment
+                    String value = v.getValue().replace("\n",
+                            "\n" + indent + "  " + " ".repeat(v.getKey().length() + 3));
                     out.append(indent).append("  ").append(v.getKey()).append(" = ").append(value).append('\n');
                     shown++;
                 }
