@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -47,7 +48,10 @@ public record ModelChecker(Path tlaToolsJar, int workers, Path outputDir) {
         Path cfg = manifest.resolve(entry.cfg());
         int w = workersFor(entry);
         TlcInvocation invocation = new TlcInvocation(tlaToolsJar, manifest.resolve(entry.module()), cfg, w,
-                entry.mode() == Mode.SIMULATE ? entry.simulate() : java.util.Optional.empty(), entry.tlcArgs());
+                entry.mode() == Mode.SIMULATE
+                        ? entry.simulate().map(s -> new TlcInvocation.Simulation(s.num(), s.depth(), s.seed()))
+                        : Optional.empty(),
+                entry.tlcArgs());
         Path outputFile = outputDir.resolve(entry.name() + ".out");
         TlcRun run;
         try {

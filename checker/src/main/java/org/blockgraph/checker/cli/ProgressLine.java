@@ -22,6 +22,11 @@ final class ProgressLine implements AutoCloseable {
     private int drawnWidth;
 
     ProgressLine(PrintWriter out, String model) {
+        this(out, model, true);
+    }
+
+    /** With {@code tick} false nothing redraws by itself (tests call {@link #draw()}). */
+    ProgressLine(PrintWriter out, String model, boolean tick) {
         this.out = out;
         this.model = model;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -29,7 +34,9 @@ final class ProgressLine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(this::draw, 0, 1, TimeUnit.SECONDS);
+        if (tick) {
+            ticker.scheduleAtFixedRate(this::draw, 0, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Takes the latest TLC progress report. */
@@ -37,7 +44,7 @@ final class ProgressLine implements AutoCloseable {
         last = p;
     }
 
-    private synchronized void draw() {
+    synchronized void draw() {
         double elapsed = (System.nanoTime() - start) / 1e9;
         Progress p = last;
         String text;

@@ -7,14 +7,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.blockgraph.checker.tlc.CfgFile;
 
 /**
  * Checks that the manifest and the spec folder agree, in the spirit of tlaplus/Examples: every entry's module
  * and cfg exist; every {@code .cfg} on disk has exactly one entry; every {@code MC*.tla} module is run by some
- * entry. TLC's own droppings ({@code *_TTrace_*}, {@code states/}) and hidden folders are ignored.
+ * entry; a negative model's cfg checks the invariant or property it is expected to violate. TLC's own
+ * droppings ({@code *_TTrace_*}, {@code states/}) and hidden folders are ignored.
  */
 public final class ManifestConsistency {
 
@@ -35,6 +38,7 @@ public final class ManifestConsistency {
                 problems.add("missing file: " + e.cfg() + " (cfg of entry " + e.name() + ")");
             }
             entriesByCfg.computeIfAbsent(e.cfg(), k -> new ArrayList<>()).add(e.name());
+            expectedNameProblem(manifest, e).ifPresent(problems::add);
             usedModules.add(e.module());
         }
         entriesByCfg.forEach((cfg, names) -> {
@@ -52,6 +56,35 @@ public final class ManifestConsistency {
             }
         }
         return problems;
+    }
+
+    /**
+     * A negative model can only match if its cfg checks the invariant or property it is expected to violate; a
+     * typo there would otherwise surface only as a confusing mismatch after the model ran.
+     */
+    private static Optional<String> expectedNameProblem(Manifest manifest, ModelEntry e) {
+        Path cfgPath = manifest.resolve(e.cfg());
+        if (!e.isNegative() || ModelEntry.DEADLOCK.equals(e.expected()) || !Files.isRegularFile(cfgPath)) {
+            return Optional.empty();
+        }
+        CfgFile cfg;
+        try {
+            cfg = CfgFile.read(cfgPath);
+        } catch (IOException ex) {
+            return Optional.of("cannot read " + e.cfg() + " (cfg of entry " + e.name() + "): " + ex.getMessage());
+        }
+        if (cfg.invariants().contains(e.expected()) || cfg.properties().contains(e.expected())) {
+            return Optional.empty();
+        }
+        return Optional.of("entry " + e.name() + " expects " + e.expected() + " to be violated, but " + e.cfg()
+                + " checks no INVARIANT or PROPERTY of that name (it checks: "
+                + String.join(", ", concat(cfg.invariants(), cfg.properties())) + ")");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The .tla and .cfg files under the spec folder, relative, with '/' separators, sorted. */

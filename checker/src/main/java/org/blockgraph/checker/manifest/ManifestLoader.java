@@ -169,6 +169,10 @@ public final class ManifestLoader {
         if (family != null && cfg != null && !cfg.startsWith(family + "/")) {
             problems.add(at + ".cfg: must lie in the family's folder \"" + family + "/\", was \"" + cfg + "\"");
         }
+        if (ModelEntry.DEADLOCK.equals(expected) && tlcArgs.contains("-deadlock")) {
+            problems.add(at + ".tlcArgs: contains -deadlock, which turns deadlock checking off, but the model is"
+                    + " expected to deadlock");
+        }
         Mode mode = modeText == null ? null : modeText.equals("simulate") ? Mode.SIMULATE : Mode.EXHAUSTIVE;
         if (mode == Mode.EXHAUSTIVE) {
             for (String f : List.of("distinctStates", "totalStates")) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.blockgraph.checker.manifest.SimulateSettings;
 
 /**
  * One TLC subprocess to start: {@code java -XX:+UseParallelGC -cp <jar> tlc2.TLC -workers N -metadir <dir>
@@ -18,7 +17,17 @@ import org.blockgraph.checker.manifest.SimulateSettings;
  * @param extraArgs   the manifest entry's {@code tlcArgs}
  */
 public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers,
-                            Optional<SimulateSettings> simulate, List<String> extraArgs) {
+                            Optional<Simulation> simulate, List<String> extraArgs) {
+
+    /**
+     * TLC's random simulation: {@code -simulate num=N -depth D -seed S}.
+     *
+     * @param num   behaviours to generate
+     * @param depth length of each behaviour
+     * @param seed  random seed
+     */
+    public record Simulation(long num, int depth, long seed) {
+    }
 
     public TlcInvocation {
         if (workers < 1) {

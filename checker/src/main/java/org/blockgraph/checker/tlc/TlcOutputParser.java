@@ -37,6 +37,7 @@ public final class TlcOutputParser {
     private static final Pattern AT_LINE_COLUMN = Pattern.compile("at line (\\d+), column (\\d+)");
     private static final Pattern SEMANTIC_LOCATION = Pattern.compile(
             "^line (\\d+), col (\\d+) to line \\d+, col \\d+ of module (\\S+)");
+    private static final Pattern IN_MODULE = Pattern.compile("^In module (\\S+)$");
     private static final Pattern CFG_ERROR = Pattern.compile("error in the configuration file at line (\\d+)");
 
     private enum Mode { NORMAL, PARSE_ERROR, SEMANTIC_LOCATION, SEMANTIC_MESSAGE, ERROR_MESSAGE, ASSERT_MESSAGE,
@@ -112,15 +113,27 @@ public final class TlcOutputParser {
                     return;
                 }
                 Matcher m = SEMANTIC_LOCATION.matcher(line);
+                Matcher in = IN_MODULE.matcher(line);
                 if (m.find()) {
                     semanticLine = Integer.parseInt(m.group(1));
                     semanticColumn = Integer.parseInt(m.group(2));
                     semanticModule = m.group(3);
-                    message = new StringBuilder();
-                    mode = Mode.SEMANTIC_MESSAGE;
-                    return;
+                } else if (in.find()) {
+                    semanticLine = 0;
+                    semanticColumn = 0;
+                    semanticModule = in.group(1);
+                } else if (line.equals("Unknown location")) {
+                    // SANY gives no place (e.g. a missing EXTENDS module): blame the file being parsed
+                    semanticLine = 0;
+                    semanticColumn = 0;
+                    semanticModule = null;
+                } else {
+                    mode = Mode.NORMAL;
+                    break;
                 }
-                mode = Mode.NORMAL;
+                message = new StringBuilder();
+                mode = Mode.SEMANTIC_MESSAGE;
+                return;
             }
             case SEMANTIC_MESSAGE -> {
                 if (line.isEmpty() && message.length() == 0) {
@@ -130,8 +143,7 @@ public final class TlcOutputParser {
                     appendMessage(line.strip());
                     return;
                 }
-                specErrors.add(new SpecError(fileOfModule(semanticModule), semanticLine, semanticColumn,
-                        message.toString()));
+                addSemanticError();
                 mode = Mode.SEMANTIC_LOCATION;
                 return;
             }
@@ -169,7 +181,7 @@ public final class TlcOutputParser {
             mode = Mode.PARSE_ERROR;
         } else if (line.startsWith("Lexical error")) {
             addLocatedError(line);
-        } else if (line.startsWith("*** Errors:")) {
+        } else if (line.startsWith("*** Errors:") || line.startsWith("*** Abort messages:")) {
             mode = Mode.SEMANTIC_LOCATION;
         } else if (line.startsWith("Error: ")) {
             errorLine(line.substring("Error: ".length()).strip());
@@ -334,6 +346,17 @@ public final class TlcOutputParser {
         message.append(text);
     }
 
+    private void addSemanticError() {
+        String text = message.toString();
+        boolean located = specErrors.stream().anyMatch(e -> e.line() > 0);
+        if (located && text.startsWith("Could not parse module")) {
+            return; // SANY's summary of a parse error already reported with its line and column
+        }
+        String file = semanticModule == null ? (lastParsedFile == null ? "?" : lastParsedFile)
+                : fileOfModule(semanticModule);
+        specErrors.add(new SpecError(file, semanticLine, semanticColumn, text));
+    }
+
     private String fileOfModule(String module) {
         return moduleFiles.getOrDefault(module, module + ".tla");
     }
@@ -345,8 +368,7 @@ public final class TlcOutputParser {
         } else if (mode == Mode.ERROR_MESSAGE) {
             finishErrorMessage();
         } else if (mode == Mode.SEMANTIC_MESSAGE && message.length() > 0) {
-            specErrors.add(new SpecError(fileOfModule(semanticModule), semanticLine, semanticColumn,
-                    message.toString()));
+            addSemanticError();
             mode = Mode.NORMAL;
         }
         return new TlcOutput(

@@ -91,6 +91,7 @@ class CheckCommandTest {
     @Test
     void negativeModelFailingWithAnotherInvariantIsAMismatchWithItsTrace() {
         Path spec = Fixtures.copy("models", tmp);
+        // SumInv is checked by the cfg too, so the manifest is consistent, but TLC finds TypeInv violated first
         Fixtures.edit(spec.resolve("manifest.json"), "\"expected\": \"TypeInv\"", "\"expected\": \"SumInv\"");
         Run r = check(spec, "--model", "CounterBug");
         assertEquals(1, r.exit(), r.all());

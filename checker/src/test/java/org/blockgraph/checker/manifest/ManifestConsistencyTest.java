@@ -69,4 +69,13 @@ class ManifestConsistencyTest {
         Files.writeString(spec.resolve("drain/Helpers.tla"), "---- MODULE Helpers ----\n====\n");
         assertEquals(List.of(), ManifestConsistency.problems(ManifestLoader.load(spec)));
     }
+
+    @Test
+    void negativeModelMustCheckWhatItExpectsToViolate() throws Exception {
+        Path spec = Fixtures.copy("models", tmp);
+        Fixtures.edit(spec.resolve("manifest.json"), "\"expected\": \"TypeInv\"", "\"expected\": \"TypoInv\"");
+        assertEquals(List.of("entry CounterBug expects TypoInv to be violated, but drain/MCCounterBug.cfg checks no"
+                + " INVARIANT or PROPERTY of that name (it checks: SumInv, TypeInv)"),
+                ManifestConsistency.problems(ManifestLoader.load(spec)));
+    }
 }

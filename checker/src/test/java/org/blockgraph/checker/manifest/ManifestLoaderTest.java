@@ -139,4 +139,12 @@ class ManifestLoaderTest {
         assertEquals(List.of("models[0] (DrainMain).tlcArgs[1]: -workers is set by the checker itself"
                 + " (use mode/simulate or --workers)"), problems("{\"models\": [" + args + "]}"));
     }
+
+    @Test
+    void aModelExpectedToDeadlockMayNotTurnDeadlockCheckingOff() {
+        String entry = GOOD_ENTRY.replace("\"expected\": \"ok\"", "\"expected\": \"Deadlock\"")
+                .replace("\"description\"", "\"tlcArgs\": [\"-deadlock\"], \"description\"");
+        assertEquals(List.of("models[0] (DrainMain).tlcArgs: contains -deadlock, which turns deadlock checking off,"
+                + " but the model is expected to deadlock"), problems("{\"models\": [" + entry + "]}"));
+    }
 }

