@@ -79,6 +79,19 @@ class CheckCommandTest {
     }
 
     @Test
+    void changedCountOfANegativeModelIsAMismatchWithoutItsExpectedTrace() {
+        Path spec = Fixtures.copy("models", tmp);
+        Fixtures.edit(spec.resolve("manifest.json"), "\"totalStates\": 8,", "\"totalStates\": 9,");
+        Run r = check(spec, "--model", "CounterBug");
+        assertEquals(1, r.exit(), r.all());
+        assertTrue(r.out().contains("[1/1] CounterBug  MISMATCH  TypeInv (expected TypeInv)"), r.out());
+        assertTrue(r.out().contains("totalStates: manifest 9, TLC 8"), r.out());
+        assertTrue(r.out().contains("if the change is intended, record: \"distinctStates\": 7, \"totalStates\": 8,"
+                + " \"depth\": 4"), r.out());
+        assertFalse(r.out().contains("counterexample"), "the violation itself was expected: " + r.out());
+    }
+
+    @Test
     void negativeModelWhoseBugWasRemovedIsAMismatch() {
         Path spec = Fixtures.copy("models", tmp);
         Fixtures.edit(spec.resolve("drain/MCCounterBug.cfg"), "Bug = TRUE", "Bug = FALSE");
