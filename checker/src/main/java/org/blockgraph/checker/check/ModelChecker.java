@@ -18,6 +18,7 @@ import org.blockgraph.checker.tlc.Outcomes;
 import org.blockgraph.checker.tlc.Progress;
 import org.blockgraph.checker.tlc.TlcInvocation;
 import org.blockgraph.checker.tlc.TlcOutput;
+import org.blockgraph.checker.tlc.TlcOutputParser;
 import org.blockgraph.checker.tlc.TlcRun;
 import org.blockgraph.checker.tlc.TlcRunner;
 
@@ -58,7 +59,7 @@ public record ModelChecker(Path tlaToolsJar, int workers, Path outputDir) {
             run = TlcRunner.run(invocation, outputFile, progress);
         } catch (IOException e) {
             Outcome failed = new Outcome(OutcomeKind.ERROR, null, "could not run TLC: " + e.getMessage());
-            TlcOutput empty = TlcOutputParserHolder.EMPTY;
+            TlcOutput empty = new TlcOutputParser(null).result();
             return new ModelResult(entry, failed, OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(),
                     0, w, empty, outputFile, List.of("result: expected " + entry.expected() + ", "
                     + failed.detail()));
@@ -73,10 +74,5 @@ public record ModelChecker(Path tlaToolsJar, int workers, Path outputDir) {
         Outcome outcome = Outcomes.classify(run.exitCode(), out, cfgFile);
         return new ModelResult(entry, outcome, out.distinctStates(), out.statesGenerated(), Verdict.depthOf(out),
                 run.seconds(), w, out, run.outputFile(), Verdict.mismatches(entry, outcome, out));
-    }
-
-    /** An empty parse, for runs that never started. */
-    private static final class TlcOutputParserHolder {
-        static final TlcOutput EMPTY = new org.blockgraph.checker.tlc.TlcOutputParser(null).result();
     }
 }

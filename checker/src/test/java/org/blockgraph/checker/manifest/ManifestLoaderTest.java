@@ -53,6 +53,13 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void descriptionsMayContainAnyText() throws Exception {
+        String entry = GOOD_ENTRY.replace("\"description\": \"d\"", "\"description\": \"Re-finds the 2017 bug (see"
+                + " commit abc..def); counts with -workers 1.\"");
+        assertEquals(1, ManifestLoader.parse(DIR, FILE, "{\"models\": [" + entry + "]}").models().size());
+    }
+
+    @Test
     void emptyModelListIsValid() throws Exception {
         Manifest m = ManifestLoader.parse(DIR, FILE, "{\"$schema\": \"./manifest.schema.json\", \"models\": []}");
         assertTrue(m.models().isEmpty());
