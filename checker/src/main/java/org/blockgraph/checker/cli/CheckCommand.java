@@ -142,6 +142,13 @@ public final class CheckCommand implements Callable<Integer> {
 
         human.printf("Checking %d of %d models from %s (TLC outputs in %s)%n", selected.size(),
                 manifest.models().size(), dir.resolve(Manifest.FILE_NAME), outputDir);
+        for (String note : ManifestConsistency.notes(manifest)) {
+            human.println("note: " + note);
+        }
+        if (selected.isEmpty()) {
+            human.println(manifest.models().isEmpty() ? "The manifest lists no models yet."
+                    : "No model is selected (the models of class deep run only with --deep).");
+        }
         human.flush();
         boolean terminal = System.console() != null && !json;
         List<ModelResult> results = new ArrayList<>();
@@ -162,8 +169,12 @@ public final class CheckCommand implements Callable<Integer> {
         }
 
         List<SummaryRow> rows = results.stream().map(SummaryRow::of).toList();
-        human.println();
-        human.print(ResultTable.render(rows));
+        if (rows.isEmpty()) {
+            human.println(ResultTable.summary(rows));
+        } else {
+            human.println();
+            human.print(ResultTable.render(rows));
+        }
         human.flush();
         if (json) {
             stdout.println(JSON.writeValueAsString(rows));

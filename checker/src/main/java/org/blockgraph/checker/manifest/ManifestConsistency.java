@@ -59,6 +59,49 @@ public final class ManifestConsistency {
     }
 
     /**
+     * Advice that does not stop a check: a negative exhaustive model whose cfg leaves out invariants that the
+     * family's passing models check. The manifest rule is that a negative cfg lists all of them, so that "fails with
+     * exactly the named invariant" means the others held up to that point; a model with a reason not to says so
+     * in its description, which is why this is a note and not an error.
+     */
+    public static List<String> notes(Manifest manifest) {
+        Map<String, TreeSet<String>> familyInvariants = new TreeMap<>();
+        for (ModelEntry e : manifest.models()) {
+            if (!e.isNegative()) {
+                readCfg(manifest, e).ifPresent(cfg -> familyInvariants
+                        .computeIfAbsent(e.family(), k -> new TreeSet<>()).addAll(cfg.invariants()));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        for (ModelEntry e : manifest.models()) {
+            if (!e.isNegative() || e.mode() != Mode.EXHAUSTIVE) {
+                continue;
+            }
+            Optional<CfgFile> cfg = readCfg(manifest, e);
+            if (cfg.isEmpty()) {
+                continue;
+            }
+            TreeSet<String> missing = new TreeSet<>(familyInvariants.getOrDefault(e.family(), new TreeSet<>()));
+            missing.removeAll(cfg.get().invariants());
+            if (!missing.isEmpty()) {
+                notes.add("negative model " + e.name() + " does not check " + String.join(", ", missing) + ", which"
+                        + " the " + e.family() + " models expected to pass check; list them in " + e.cfg()
+                        + " or say why not in the description");
+            }
+        }
+        return notes;
+    }
+
+    private static Optional<CfgFile> readCfg(Manifest manifest, ModelEntry e) {
+        try {
+            Path p = manifest.resolve(e.cfg());
+            return Files.isRegularFile(p) ? Optional.of(CfgFile.read(p)) : Optional.empty();
+        } catch (IOException ex) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * A negative model can only match if its cfg checks the invariant or property it is expected to violate; a
      * typo there would otherwise surface only as a confusing mismatch after the model ran.
      */

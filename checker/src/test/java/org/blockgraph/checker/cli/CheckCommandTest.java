@@ -164,6 +164,32 @@ class CheckCommandTest {
     }
 
     @Test
+    void emptySelectionSaysSoAndPasses() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("manifest.json"), "{\"models\": []}");
+        Run r = check(empty);
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("The manifest lists no models yet.\n0 models: 0 matched"), r.out());
+
+        Path spec = Fixtures.copy("models", tmp);
+        Path manifest = spec.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"class\": \"ci\"", "\"class\": \"deep\""));
+        Run deepOnly = check(spec);
+        assertEquals(0, deepOnly.exit(), deepOnly.all());
+        assertTrue(deepOnly.out().contains("No model is selected (the models of class deep run only with --deep)."),
+                deepOnly.out());
+    }
+
+    @Test
+    void notesDoNotChangeTheVerdict() {
+        Path spec = Fixtures.copy("models", tmp);
+        Fixtures.edit(spec.resolve("drain/MCCounterBug.cfg"), "INVARIANTS SumInv TypeInv", "INVARIANTS TypeInv");
+        Run r = check(spec, "--model", "CounterBug");
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("note: negative model CounterBug does not check SumInv"), r.out());
+    }
+
+    @Test
     void unknownModelIsAUsageErrorListingValidNames() {
         Run r = check(Fixtures.specDir("models"), "--model", "Nope");
         assertEquals(2, r.exit(), r.all());

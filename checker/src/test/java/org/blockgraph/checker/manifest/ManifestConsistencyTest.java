@@ -78,4 +78,16 @@ class ManifestConsistencyTest {
                 + " INVARIANT or PROPERTY of that name (it checks: SumInv, TypeInv)"),
                 ManifestConsistency.problems(ManifestLoader.load(spec)));
     }
+
+    @Test
+    void negativeModelLeavingOutAFamilyInvariantGetsANote() throws Exception {
+        Path spec = Fixtures.copy("models", tmp);
+        assertEquals(List.of(), ManifestConsistency.notes(ManifestLoader.load(spec)));
+        Fixtures.edit(spec.resolve("drain/MCCounterBug.cfg"), "INVARIANTS SumInv TypeInv", "INVARIANTS TypeInv");
+        Manifest manifest = ManifestLoader.load(spec);
+        assertEquals(List.of("negative model CounterBug does not check SumInv, which the drain models expected to"
+                + " pass check; list them in drain/MCCounterBug.cfg or say why not in the description"),
+                ManifestConsistency.notes(manifest));
+        assertEquals(List.of(), ManifestConsistency.problems(manifest), "a note is not a disagreement");
+    }
 }
