@@ -9,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -22,11 +23,19 @@ import java.util.stream.Stream;
  */
 public final class TlcRunner {
 
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /** Running TLC processes and their metadirs, so that a JVM stopped mid-run leaves neither behind. */
+    private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "blockgraph-tlc-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach((process, metadir) -> {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(metadir);
+        }), "blockgraph-tlc-reaper"));
     }
 
     private TlcRunner() {
@@ -50,16 +59,20 @@ public final class TlcRunner {
                 .directory(invocation.workingDirectory().toFile())
                 .redirectErrorStream(true)
                 .start();
-        LIVE.add(process);
+        LIVE.put(process, metadir);
         int exit;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
              BufferedWriter out = Files.newBufferedWriter(outputFile, StandardCharsets.UTF_8)) {
             out.write("# " + String.join(" ", command) + "\n# cwd: " + invocation.workingDirectory() + "\n");
+            out.flush();
             String line;
             while ((line = in.readLine()) != null) {
                 out.write(line);
                 out.write('\n');
+                // flushed per line so that `tail -f` on the kept output follows a long run, and a killed run
+                // keeps what TLC printed (TLC prints little: progress once a minute)
+                out.flush();
                 parser.accept(line);
                 if (progress != null) {
                     Progress.parse(line).ifPresent(progress);
