@@ -71,7 +71,8 @@ public final class CheckCommand implements Callable<Integer> {
     Path specDir;
 
     @Option(names = {"-v", "--verbose"},
-            description = "Also print the counterexamples of expected violations and TLC's command lines.")
+            description = "Also print the counterexamples of expected violations and every model's TLC output"
+                    + " path.")
     boolean verbose;
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

@@ -225,4 +225,13 @@ class CheckCommandTest {
         assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "check", "--bogus"));
         assertTrue(err.toString().contains("Unknown option: '--bogus'"), err.toString());
     }
+
+    @Test
+    void bareCommandIsAUsageError() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err)));
+        assertTrue(err.toString().startsWith("missing subcommand (try: blockgraph check)\nUsage: blockgraph"),
+                err.toString());
+        assertEquals(1, err.toString().split("Usage:", -1).length - 1, "usage printed once: " + err);
+    }
 }
