@@ -6,7 +6,45 @@ package org.blockgraph.trace;
  * <p>One vocabulary: each constant is spelled exactly as the action in the spec's {@code Next}, and the Lincheck
  * operations and generated commands that drive it use the lowerCamelCase form. A test in the checker keeps this
  * enum, the specs' {@code Next} disjuncts and the trace specs' predicates the same set.
+ *
+ * <p>The constants below belong to the drain / graph lock / I/O family (spec/drain). Where each is emitted:
+ * <ul>
+ *   <li>{@link #BlkSubmit}: a BlockBackend accepted a request and took its in-flight reference
+ *       ({@code BlockBackend.execute}).</li>
+ *   <li>{@link #BlkPark} / {@link #BlkUnpark}: a request in a quiesced BlockBackend dropped its in-flight
+ *       reference and waits / took it again after the drained section ended.</li>
+ *   <li>{@link #ReqDescend}: a request passed from a parent (BlockBackend or node) into the child on its path
+ *       ({@code Child} I/O methods).</li>
+ *   <li>{@link #ReqComplete}: a request completed at its BlockBackend and dropped its in-flight reference.</li>
+ *   <li>{@link #DrainedBegin} / {@link #DrainedEnd}: a drained section on a node began (quiesce part, before the
+ *       poll) / ended ({@code BlockGraph.drainedBegin/End}).</li>
+ *   <li>{@link #DrainPollDone}: drainedBegin's poll found the node and its parents quiet and returned.</li>
+ *   <li>{@link #DrainAllBegin} / {@link #DrainAllPollDone} / {@link #DrainAllEnd}: the same for drain_all.</li>
+ *   <li>{@link #AttachChild}, {@link #ReplaceChild}, {@link #DetachChild}, {@link #RemoveNode}: graph changes,
+ *       at their commit under the graph write lock; {@link #AddNode} when a node joins the graph.</li>
+ *   <li>{@link #GraphRdlock} / {@link #GraphRdunlock} / {@link #GraphWrlock} / {@link #GraphWrunlock}: the graph
+ *       lock ({@code org.blockgraph.lock.GraphLock}).</li>
+ * </ul>
  */
 public enum SpecAction {
-    // Constants are added together with the spec actions and the code that emits them.
+    BlkSubmit,
+    BlkPark,
+    BlkUnpark,
+    ReqDescend,
+    ReqComplete,
+    DrainedBegin,
+    DrainedEnd,
+    DrainPollDone,
+    DrainAllBegin,
+    DrainAllPollDone,
+    DrainAllEnd,
+    AddNode,
+    AttachChild,
+    ReplaceChild,
+    DetachChild,
+    RemoveNode,
+    GraphRdlock,
+    GraphRdunlock,
+    GraphWrlock,
+    GraphWrunlock,
 }
