@@ -48,6 +48,8 @@ public final class BlockGraph {
     private final ConcurrentHashMap<String, Parent> devices = new ConcurrentHashMap<>();
     private int drainAllCount;
     private int implicitSeq;
+    /** Nodes that lost a parent in the change being committed (control lock). */
+    private final List<Node> lostParent = new ArrayList<>();
 
     /** A graph without tracing. */
     public BlockGraph() {
@@ -1148,18 +1150,12 @@ public final class BlockGraph {
             }
         }
 
-        /** Nodes created without a name go away with their last parent ({@code bdrv_unref}). */
+        /** Nodes created without a name go away when they lose their last parent ({@code bdrv_unref}). */
         private void collectImplicitOrphans() {
-            while (true) {
-                Node orphan = null;
-                for (Node n : nodes) {
-                    if (n.isImplicit() && n.parents.isEmpty()) {
-                        orphan = n;
-                        break;
-                    }
-                }
-                if (orphan == null) {
-                    return;
+            while (!lostParent.isEmpty()) {
+                Node orphan = lostParent.remove(0);
+                if (!orphan.isImplicit() || orphan.isRemoved() || !orphan.parents.isEmpty()) {
+                    continue;
                 }
                 Change ch = new Change();
                 for (Child c : orphan.children) {
@@ -1224,6 +1220,7 @@ public final class BlockGraph {
     private void commitRemoveEdge(Child edge) {
         Node old = edge.node();
         old.parents.remove(edge);
+        lostParent.add(old);
         if (edge.parentNode() != null) {
             edge.parentNode().children.remove(edge);
         } else {
@@ -1248,6 +1245,7 @@ public final class BlockGraph {
         }
         Node old = edge.node();
         old.parents.remove(edge);
+        lostParent.add(old);
         edge.setNode(target);
         target.parents.add(0, edge);
         if (target.quiesceCounter.get() == 0 && edge.quiescedParent) {
