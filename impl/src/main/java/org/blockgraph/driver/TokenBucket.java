@@ -16,8 +16,13 @@ public final class TokenBucket {
      * @param burst how far the level may rise before requests wait; at least one second's worth if smaller
      */
     public TokenBucket(double rate, double burst) {
+        this(rate, burst, System.nanoTime());
+    }
+
+    /** A bucket whose clock starts at {@code nowNanos} (tests drive the clock themselves). */
+    public TokenBucket(double rate, double burst, long nowNanos) {
         set(rate, burst);
-        this.lastNanos = System.nanoTime();
+        this.lastNanos = nowNanos;
     }
 
     /** Changes the rate and burst. */
@@ -30,6 +35,9 @@ public final class TokenBucket {
     }
 
     private void leak(long now) {
+        if (now <= lastNanos) {
+            return;
+        }
         if (rate > 0) {
             level = Math.max(0, level - rate * (now - lastNanos) / 1e9);
         }

@@ -29,6 +29,9 @@ public final class ControlLock {
             runDeferred();
         }
         lock.unlock();
+        if (lock.isHeldByCurrentThread()) {
+            return; // still inside an outer control operation: its unlock runs the deferred work
+        }
         // A task queued between our last poll and the unlock found the lock taken and relies on us: re-check.
         while (!deferred.isEmpty() && lock.tryLock()) {
             try {
