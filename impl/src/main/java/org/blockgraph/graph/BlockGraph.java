@@ -25,7 +25,8 @@ import org.blockgraph.trace.TraceSink;
  *
  * <p>Spec/drain actions implemented here: {@code DrainedBegin}, {@code DrainPollDone}, {@code DrainedEnd},
  * {@code DrainAllBegin}, {@code DrainAllPollDone}, {@code DrainAllEnd}, {@code AttachChild}, {@code ReplaceChild},
- * {@code DetachChild}, {@code RemoveNode} (plus {@code AddNode}).
+ * {@code DetachChild}, {@code RemoveNode}, {@code GraphWrlockBegin}, {@code GraphWrlock}, {@code GraphWrunlock}.
+ * Adding a node is not traced: the spec has a fixed set of nodes.
  *
  * <p>Every public operation that changes the graph or drains is a control operation: it takes the control lock
  * (any thread may call it; nothing is handed to another thread). A graph change follows upstream's pattern: drain
@@ -59,7 +60,7 @@ public final class BlockGraph {
     /** A graph that reports every spec action to {@code trace}. */
     public BlockGraph(TraceSink trace) {
         this.trace = trace;
-        this.graphLock = new GraphLock(control, wait, trace);
+        this.graphLock = new GraphLock(control, wait);
     }
 
     /** The trace sink. */
@@ -872,12 +873,39 @@ public final class BlockGraph {
     // ------------------------------------------------------------------------------------------------------
     // Change machinery
 
+    /**
+     * Runs {@code body} under the graph write lock, as upstream's {@code bdrv_graph_wrlock}: the writer first
+     * quiesces every node without polling ({@code bdrv_drain_all_begin_nopoll}, spec {@code GraphWrlockBegin}) so
+     * that new requests park in their BlockBackends instead of starving it, then waits for the readers
+     * ({@code GraphWrlock}); unlocking ends that quiesce ({@code GraphWrunlock}).
+     */
     private <T> T withWriteLock(Supplier<T> body) {
-        graphLock.wrlock();
+        noPollUnderWriteLock();
+        drainAllCount++;
+        for (Node n : nodes) {
+            drainedBeginQuiesce(n, null);
+        }
+        if (trace.enabled()) {
+            trace.emit(SpecAction.GraphWrlockBegin, Map.of(), qcProjection());
+        }
         try {
-            return body.get();
+            graphLock.wrlock();
+            if (trace.enabled()) {
+                trace.emit(SpecAction.GraphWrlock, Map.of(), qcProjection());
+            }
+            try {
+                return body.get();
+            } finally {
+                graphLock.wrunlock();
+            }
         } finally {
-            graphLock.wrunlock();
+            for (Node n : nodes) {
+                drainedEndInternal(n, null);
+            }
+            drainAllCount--;
+            if (trace.enabled()) {
+                trace.emit(SpecAction.GraphWrunlock, Map.of(), qcProjection());
+            }
         }
     }
 
@@ -1176,9 +1204,6 @@ public final class BlockGraph {
         if (drainAllCount > 0) {
             // bdrv_open_driver replays the driver's drain_begin for a node opened inside drained sections.
             n.driver().drainBegin(n);
-        }
-        if (trace.enabled()) {
-            trace.emit(SpecAction.AddNode, Map.of("node", n.name(), "driver", n.driver().name()), qcProjection());
         }
     }
 

@@ -73,6 +73,12 @@ public final class Node implements Parent {
         return quiesceCounter.get();
     }
 
+    /** Drained sections begun on this node through {@link BlockGraph#drainedBegin} and not yet ended
+     * (spec/drain {@code sections}). */
+    public int drainedSections() {
+        return directDrains;
+    }
+
     /** Requests in progress on this node. */
     public int inFlight() {
         return inFlight.get();

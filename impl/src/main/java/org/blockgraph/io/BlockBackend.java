@@ -23,8 +23,9 @@ import org.blockgraph.trace.TraceSink;
  * A BlockBackend: how a device (or a job) submits requests to a node. It is a {@link Parent} of kind
  * {@code BLOCK_BACKEND} through its {@code root} edge (upstream's {@code child_root} class).
  *
- * <p>Spec/drain: {@code BlkSubmit}, {@code BlkPark}, {@code BlkUnpark}, {@code ReqDescend} (into the root node),
- * {@code ReqComplete}. A request takes an in-flight reference, then, if the BlockBackend is quiesced and request
+ * <p>Spec/drain: {@code BlkSubmit}, {@code BlkPark}, {@code BlkUnpark}, {@code GraphRdlock} (the drain check passed
+ * and the request enters its root node), {@code ReqDescend} (from a node into a child), {@code ReqComplete} (which
+ * includes the read unlock). A request takes an in-flight reference, then, if the BlockBackend is quiesced and request
  * queuing is enabled, parks: it drops the reference (so a drain can finish) and waits until the drained section
  * ends (reference §1.4). Only then does it take the graph read lock and walk down the graph.
  *
@@ -343,6 +344,10 @@ public final class BlockBackend implements Parent {
             }
             waitWhileDrained(id);
             graphLock.rdlock();
+            if (trace.enabled()) {
+                trace.emit(SpecAction.GraphRdlock, Map.of("thread", Thread.currentThread().getName(), "req", id,
+                        "blk", describe()), Map.of("blkInFlight", inFlight.get()));
+            }
             try {
                 Child r = root;
                 Node n = r == null ? null : r.node();

@@ -1,13 +1,13 @@
 package org.blockgraph.lock;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.blockgraph.trace.SpecAction;
-import org.blockgraph.trace.TraceSink;
 
 /**
- * The graph reader/writer lock ({@code block/graph-lock.c}), spec/drain actions {@code GraphRdlock},
- * {@code GraphRdunlock}, {@code GraphWrlock}, {@code GraphWrunlock}.
+ * The graph reader/writer lock ({@code block/graph-lock.c}), the lock part of spec/drain's {@code GraphRdlock},
+ * {@code GraphWrlockBegin}, {@code GraphWrlock} and {@code GraphWrunlock}. Those actions are traced by their
+ * callers, where the spec's step ends: {@code BlockBackend} (the drain check and the read lock are one step) and
+ * {@code BlockGraph} (the writer first quiesces every node, as upstream's {@code bdrv_graph_wrlock} does with
+ * {@code bdrv_drain_all_begin_nopoll}).
  *
  * <p>Every request holds a read lock while it walks the graph; graph changes hold the write lock, under the
  * control lock. Readers are cheap: each increments one of several padded striped counters chosen by its thread,
@@ -29,20 +29,17 @@ public final class GraphLock {
     private Thread writer; // written and read by the control-lock holder only
     private final AioWait wait;
     private final ControlLock control;
-    private final TraceSink trace;
 
     /**
      * @param control the control lock the writer must hold
      * @param wait    the graph's global wakeup, used by writers waiting for readers and readers waiting for writers
-     * @param trace   where lock actions are traced
      */
-    public GraphLock(ControlLock control, AioWait wait, TraceSink trace) {
+    public GraphLock(ControlLock control, AioWait wait) {
         int n = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 4) - 1) << 1;
         this.stripes = n;
         this.readers = new AtomicLongArray(n * PAD);
         this.control = control;
         this.wait = wait;
-        this.trace = trace;
     }
 
     private int stripe() {
@@ -62,16 +59,10 @@ public final class GraphLock {
             wait.kick(); // the writer may be waiting for this very count
             wait.waitWhile(() -> hasWriter, null);
         }
-        if (trace.enabled()) {
-            trace.emit(SpecAction.GraphRdlock, Map.of("thread", Thread.currentThread().getName()), Map.of());
-        }
     }
 
     /** Releases the calling thread's read lock. */
     public void rdunlock() {
-        if (trace.enabled()) {
-            trace.emit(SpecAction.GraphRdunlock, Map.of("thread", Thread.currentThread().getName()), Map.of());
-        }
         long left = readers.decrementAndGet(stripe() * PAD);
         if (left < 0) {
             readers.incrementAndGet(stripe() * PAD);
@@ -105,18 +96,12 @@ public final class GraphLock {
         writer = Thread.currentThread();
         hasWriter = true; // volatile write, then volatile reads of the stripes (Dekker)
         wait.waitWhile(() -> readerCount() > 0, null);
-        if (trace.enabled()) {
-            trace.emit(SpecAction.GraphWrlock, Map.of(), Map.of());
-        }
     }
 
     /** Releases the write lock and wakes readers that waited for it. */
     public void wrunlock() {
         if (writer != Thread.currentThread()) {
             throw new IllegalStateException("graph write lock released by a thread that does not hold it");
-        }
-        if (trace.enabled()) {
-            trace.emit(SpecAction.GraphWrunlock, Map.of(), Map.of());
         }
         writer = null;
         hasWriter = false;

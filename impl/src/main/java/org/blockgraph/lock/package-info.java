@@ -1,6 +1,6 @@
 /**
  * Locks of the block layer: the control lock (QEMU's big lock and main loop), the graph reader/writer lock
- * (spec/drain actions {@code GraphRdlock}, {@code GraphRdunlock}, {@code GraphWrlock}, {@code GraphWrunlock}) and
+ * (the lock part of spec/drain actions {@code GraphRdlock}, {@code GraphWrlock}, {@code GraphWrunlock}) and
  * {@link org.blockgraph.lock.AioWait}, the global wakeup that drains block on.
  *
  * <p>Memory-ordering convention: counters that cross threads are {@code java.util.concurrent.atomic} values or

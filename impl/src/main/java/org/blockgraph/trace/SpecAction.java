@@ -21,9 +21,11 @@ package org.blockgraph.trace;
  *   <li>{@link #DrainPollDone}: drainedBegin's poll found the node and its parents quiet and returned.</li>
  *   <li>{@link #DrainAllBegin} / {@link #DrainAllPollDone} / {@link #DrainAllEnd}: the same for drain_all.</li>
  *   <li>{@link #AttachChild}, {@link #ReplaceChild}, {@link #DetachChild}, {@link #RemoveNode}: graph changes,
- *       at their commit under the graph write lock; {@link #AddNode} when a node joins the graph.</li>
- *   <li>{@link #GraphRdlock} / {@link #GraphRdunlock} / {@link #GraphWrlock} / {@link #GraphWrunlock}: the graph
- *       lock ({@code org.blockgraph.lock.GraphLock}).</li>
+ *       at their commit under the graph write lock ({@code BlockGraph}).</li>
+ *   <li>{@link #GraphRdlock}: a request passed its BlockBackend's drain check, took the read lock and enters the
+ *       root node ({@code BlockBackend}); the read unlock is part of {@link #ReqComplete}.</li>
+ *   <li>{@link #GraphWrlockBegin} / {@link #GraphWrlock} / {@link #GraphWrunlock}: a writer quiesced every node
+ *       and waits for readers / holds the write lock / released it and ended that quiesce ({@code BlockGraph}).</li>
  * </ul>
  */
 public enum SpecAction {
@@ -38,13 +40,12 @@ public enum SpecAction {
     DrainAllBegin,
     DrainAllPollDone,
     DrainAllEnd,
-    AddNode,
     AttachChild,
     ReplaceChild,
     DetachChild,
     RemoveNode,
     GraphRdlock,
-    GraphRdunlock,
+    GraphWrlockBegin,
     GraphWrlock,
     GraphWrunlock,
 }

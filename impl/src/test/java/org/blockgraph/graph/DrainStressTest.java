@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.blockgraph.drain.DrainInvariants;
 import org.blockgraph.driver.CowDriver;
 import org.blockgraph.driver.MemoryDriver;
 import org.blockgraph.driver.ThrottleDriver;
@@ -112,12 +113,16 @@ class DrainStressTest {
                 g.drainedBegin(x);
                 seal(x, true);
                 LockSupport.parkNanos(rnd.nextInt(200_000));
+                List<String> broken = DrainInvariants.all(g, blks);
+                assertTrue(broken.isEmpty(), broken.toString());
                 seal(x, false);
                 g.drainedEnd(x);
             } else if (action < 6) {
                 g.drainAllBegin();
                 filters.forEach(f -> f.sealed = true);
                 LockSupport.parkNanos(rnd.nextInt(200_000));
+                List<String> broken = DrainInvariants.all(g, blks);
+                assertTrue(broken.isEmpty(), broken.toString());
                 filters.forEach(f -> f.sealed = false);
                 g.drainAllEnd();
             } else if (action < 8) {
@@ -177,6 +182,7 @@ class DrainStressTest {
             }
         }
         assertEquals(0, g.drainAllCount());
+        assertEquals(List.of(), DrainInvariants.all(g, blks));
         assertEquals(0, g.graphLock().readerCount());
         assertTrue(!g.graphLock().hasWriter());
     }

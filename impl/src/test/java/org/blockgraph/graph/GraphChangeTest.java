@@ -289,8 +289,9 @@ class GraphChangeTest {
         seen.clear();
         tg.replaceChild(t, "image", b);
         assertEquals(List.of(SpecAction.DrainedBegin, SpecAction.DrainPollDone, SpecAction.DrainedBegin,
-                SpecAction.DrainPollDone, SpecAction.GraphWrlock, SpecAction.ReplaceChild, SpecAction.GraphWrunlock,
-                SpecAction.DrainedEnd, SpecAction.DrainedEnd), seen);
+                SpecAction.DrainPollDone, SpecAction.GraphWrlockBegin, SpecAction.GraphWrlock,
+                SpecAction.ReplaceChild, SpecAction.GraphWrunlock, SpecAction.DrainedEnd, SpecAction.DrainedEnd),
+                seen);
         seen.clear();
         assertThrows(GraphException.class, () -> tg.replaceChild(t, "image", t));
         assertFalse(seen.contains(SpecAction.ReplaceChild), "a refused change commits nothing");

@@ -11,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.blockgraph.testing.Watchdog;
-import org.blockgraph.trace.TraceSink;
 import org.junit.jupiter.api.Test;
 
 /** The graph lock: many readers, one writer under the control lock, writer waits for readers. */
 class GraphLockTest {
     final ControlLock control = new ControlLock();
     final AioWait wait = new AioWait();
-    final GraphLock lock = new GraphLock(control, wait, TraceSink.OFF);
+    final GraphLock lock = new GraphLock(control, wait);
 
     @Test
     void readersShareAndTheWriterWaitsForThem() throws Exception {
