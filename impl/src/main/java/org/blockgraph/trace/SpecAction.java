@@ -29,23 +29,42 @@ package org.blockgraph.trace;
  * </ul>
  */
 public enum SpecAction {
+    /** A BlockBackend accepted a request and took its in-flight reference. */
     BlkSubmit,
+    /** A request in a quiesced BlockBackend dropped its in-flight reference and waits. */
     BlkPark,
+    /** A parked request took its in-flight reference again after the drained section ended. */
     BlkUnpark,
+    /** A request passed from a node into the child on its path. */
     ReqDescend,
+    /** A request completed in its thread, dropping its references and the read lock. */
     ReqComplete,
+    /** A drained section on a node began (its quiesce part). */
     DrainedBegin,
+    /** A drained section on a node ended. */
     DrainedEnd,
+    /** drainedBegin's poll found the node and its parents quiet. */
     DrainPollDone,
+    /** drain_all quiesced every node. */
     DrainAllBegin,
+    /** drain_all's poll found every node quiet. */
     DrainAllPollDone,
+    /** drain_all ended. */
     DrainAllEnd,
+    /** A new child edge was attached. */
     AttachChild,
+    /** A child edge was pointed at another node. */
     ReplaceChild,
+    /** A child edge was removed. */
     DetachChild,
+    /** A node was deleted. */
     RemoveNode,
+    /** A request passed its drain check, took the read lock and enters its root node. */
     GraphRdlock,
+    /** A writer quiesced every node and waits for readers. */
     GraphWrlockBegin,
+    /** A writer holds the graph lock. */
     GraphWrlock,
+    /** A writer released the graph lock and ended its quiesce. */
     GraphWrunlock,
 }
