@@ -17,8 +17,9 @@ import org.blockgraph.graph.Role;
  * qcow2 does. The driver fires {@code read_aio} / {@code write_aio} on its file child before each access (for
  * blkdebug).
  *
- * <p>Allocating writes are serialised by one lock so two partial writes to one new cluster cannot both copy the
- * old data over each other's; writes to allocated clusters and all reads run in parallel. A cluster is marked
+ * <p>Allocating writes to one cluster are serialised (by a lock striped over clusters) so two partial writes to one
+ * new cluster cannot both copy the old data over each other's; writes to allocated clusters, allocations of
+ * clusters in other stripes and all reads run in parallel. A cluster is marked
  * allocated only after its data is in the file (volatile bitmap write after the data write).
  */
 public final class CowDriver extends BlockDriver {
@@ -27,7 +28,8 @@ public final class CowDriver extends BlockDriver {
     private final long size;
     private final int clusterSize;
     private final AtomicLongArray allocated;
-    private final ReentrantLock allocationLock = new ReentrantLock();
+    private static final int STRIPES = 64;
+    private final ReentrantLock[] allocationLocks = new ReentrantLock[STRIPES];
 
     /** An image of {@code size} bytes with 64 KiB clusters. */
     public CowDriver(long size) {
@@ -46,6 +48,13 @@ public final class CowDriver extends BlockDriver {
         this.clusterSize = clusterSize;
         long clusters = (size + clusterSize - 1) / clusterSize;
         this.allocated = new AtomicLongArray((int) ((clusters + 63) / 64) + 1);
+        for (int i = 0; i < STRIPES; i++) {
+            allocationLocks[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock allocationLock(long cluster) {
+        return allocationLocks[(int) (cluster % STRIPES)];
     }
 
     @Override
@@ -181,6 +190,7 @@ public final class CowDriver extends BlockDriver {
 
     private void allocateAndWrite(Node bs, long cluster, long cstart, long cend, long pos, byte[] buf, int off,
                                   int len, int flags) {
+        ReentrantLock allocationLock = allocationLock(cluster);
         allocationLock.lock();
         try {
             if (isAllocated(bs, pos)) {
@@ -225,6 +235,7 @@ public final class CowDriver extends BlockDriver {
         Child backing = bs.child("backing");
         for (long c = first; c < last; c++) {
             if (backing == null) {
+                ReentrantLock allocationLock = allocationLock(c);
                 allocationLock.lock();
                 try {
                     markUnallocated(c);
