@@ -14,8 +14,8 @@ import org.blockgraph.graph.Role;
  * child. Guest data lives in the file at the guest offset; a cluster allocation map (in memory) says which clusters
  * this layer holds. Reads of unallocated clusters fall through to the backing chain (zeroes beyond it or without
  * it). A write to part of an unallocated cluster first copies the rest of the cluster from the backing chain, as
- * qcow2 does. The driver fires {@code read_aio} / {@code write_aio} on its file child before each access (for
- * blkdebug).
+ * qcow2 does. The driver fires {@code read_aio} / {@code write_aio} on its file child before each access, and
+ * {@code read_backing_aio} before reading from its backing, as qcow2 does (for blkdebug).
  *
  * <p>Allocating writes to one cluster are serialised (by a lock striped over clusters) so two partial writes to one
  * new cluster cannot both copy the old data over each other's; writes to allocated clusters, allocations of
@@ -133,6 +133,7 @@ public final class CowDriver extends BlockDriver {
         long blen = backing == null || backing.node() == null ? 0 : backing.length();
         int fromBacking = (int) Math.max(0, Math.min(len, blen - offset));
         if (fromBacking > 0) {
+            file(bs).debugEvent("read_backing_aio");
             backing.read(offset, buf, off, fromBacking, 0);
         }
         Arrays.fill(buf, off + fromBacking, off + len, (byte) 0);

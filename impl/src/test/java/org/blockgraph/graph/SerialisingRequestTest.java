@@ -45,7 +45,8 @@ class SerialisingRequestTest {
             // Created before the copy is held: a graph change would wait for the held request's read lock.
             BlockBackend writer = BlockBackend.create(g, "writer", cor, CR | W, CR | W | WU);
 
-            dbg.breakpoint("write_aio", "copy"); // the copy-up's write into top's file
+            // Hold the copy-up after it started reading the old data and before it writes it into top.
+            dbg.breakpoint("read_backing_aio", "copy");
             CompletableFuture<byte[]> r = CompletableFuture.supplyAsync(() -> reader.read(CLUSTER + 10, 1));
             assertTrue(dbg.awaitSuspended("copy", 10, TimeUnit.SECONDS));
             assertEquals(1, top.trackedRequests());
