@@ -1,7 +1,8 @@
 package org.blockgraph.graph;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,6 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A serialising request (copy-on-read) widens its range to the driver's cluster alignment; requests that
  * overlap a serialising one, and a serialising request that overlaps any other, wait until the other finishes,
  * unless the other is itself waiting (it is then, directly or not, waiting for us: waiting too would deadlock).
+ *
+ * <p>Multiqueue fast path: the set of requests is concurrent, and a non-serialising request that finds no
+ * serialising request on the node registers and goes on without taking the lock. Dekker pair: a serialising
+ * request increments {@code serialising} and then scans the set; a plain request adds itself to the set and then
+ * reads {@code serialising}. So either the scan sees the plain request or the plain request takes the slow path
+ * (under the lock) and sees the serialising one. Likewise {@code waiters} against the set's removals: a finishing
+ * request signals under the lock whenever someone may be waiting.
  */
 final class TrackedRequests {
     /** One request in progress on the node. */
@@ -19,7 +27,7 @@ final class TrackedRequests {
         final long end;
         final boolean serialising;
         final Thread thread;
-        Tracked waitingFor; // guarded by the owning TrackedRequests' lock
+        Tracked waitingFor; // written and read under the owning TrackedRequests' lock only
 
         Tracked(long start, long end, boolean serialising) {
             this.start = start;
@@ -33,25 +41,34 @@ final class TrackedRequests {
         }
     }
 
+    private final Set<Tracked> active = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger serialising = new AtomicInteger();
+    private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
-    private final List<Tracked> requests = new ArrayList<>();
 
-    Tracked begin(long offset, long bytes, boolean serialising, long align) {
+    Tracked begin(long offset, long bytes, boolean serialise, long align) {
         long start = offset;
         long end = offset + Math.max(bytes, 1);
-        if (serialising && align > 1) {
+        if (serialise && align > 1) {
             start = Math.floorDiv(start, align) * align;
             end = Math.floorDiv(end + align - 1, align) * align;
         }
-        Tracked self = new Tracked(start, end, serialising);
+        Tracked self = new Tracked(start, end, serialise);
+        if (serialise) {
+            serialising.incrementAndGet();
+        }
+        active.add(self);
+        if (!serialise && serialising.get() == 0) {
+            return self;
+        }
         lock.lock();
+        waiters.incrementAndGet();
         try {
-            requests.add(self);
             Tracked conflict;
             while ((conflict = findConflict(self)) != null) {
                 if (conflict.thread == self.thread) {
-                    requests.remove(self);
+                    end(self);
                     throw new IllegalStateException("nested overlapping request from one thread would deadlock");
                 }
                 self.waitingFor = conflict;
@@ -60,12 +77,13 @@ final class TrackedRequests {
             }
             return self;
         } finally {
+            waiters.decrementAndGet();
             lock.unlock();
         }
     }
 
     private Tracked findConflict(Tracked self) {
-        for (Tracked r : requests) {
+        for (Tracked r : active) {
             if (r == self || !(r.serialising || self.serialising) || !r.overlaps(self)) {
                 continue;
             }
@@ -77,21 +95,21 @@ final class TrackedRequests {
     }
 
     void end(Tracked t) {
-        lock.lock();
-        try {
-            requests.remove(t);
-            finished.signalAll();
-        } finally {
-            lock.unlock();
+        active.remove(t);
+        if (t.serialising) {
+            serialising.decrementAndGet();
+        }
+        if (waiters.get() > 0) {
+            lock.lock();
+            try {
+                finished.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
     int size() {
-        lock.lock();
-        try {
-            return requests.size();
-        } finally {
-            lock.unlock();
-        }
+        return active.size();
     }
 }
