@@ -6,7 +6,7 @@ package org.blockgraph.driver;
  * means unlimited. Thread-safe.
  */
 public final class TokenBucket {
-    private double rate;
+    private volatile double rate; // volatile so unlimited buckets answer without taking the monitor
     private double burst;
     private double level;
     private long lastNanos;
@@ -49,7 +49,14 @@ public final class TokenBucket {
      *
      * @return 0 if taken, else the nanoseconds to wait before trying again
      */
-    public synchronized long tryTake(double cost, long now) {
+    public long tryTake(double cost, long now) {
+        if (rate == 0) {
+            return 0;
+        }
+        return tryTakeLimited(cost, now);
+    }
+
+    private synchronized long tryTakeLimited(double cost, long now) {
         if (rate == 0) {
             return 0;
         }
@@ -62,7 +69,14 @@ public final class TokenBucket {
     }
 
     /** Takes {@code cost} unconditionally (while limits are disabled the level still accounts for the I/O). */
-    public synchronized void force(double cost, long now) {
+    public void force(double cost, long now) {
+        if (rate == 0) {
+            return;
+        }
+        forceLimited(cost, now);
+    }
+
+    private synchronized void forceLimited(double cost, long now) {
         leak(now);
         if (rate > 0) {
             level += cost;
