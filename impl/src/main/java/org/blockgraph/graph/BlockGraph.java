@@ -1264,9 +1264,9 @@ public final class BlockGraph {
     /** {@code bdrv_replace_child_noperm(child, new)}: the parent must be quiesced through the edge. */
     private void commitRetarget(Child edge, Node target) {
         if (!edge.quiescedParent) {
-            // Upstream asserts that the caller quiesced the parent through this edge; our callers drain the old
-            // child, which does that. Quiescing here without polling keeps the rule if a caller did not.
-            parentDrainedBeginSingle(edge);
+            // Upstream asserts this: the writer quiesced every node, so the old child is drained and the parent is
+            // quiesced through the edge (spec GraphChangeLockedProp). Checked before anything of the edge changes.
+            throw new IllegalStateException("replacing the child of an edge whose parent is not quiesced: " + edge);
         }
         Node old = edge.node();
         old.parents.remove(edge);
