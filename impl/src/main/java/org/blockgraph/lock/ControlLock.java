@@ -1,7 +1,7 @@
 package org.blockgraph.lock;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,6 +17,22 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ControlLock {
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
+    private volatile Consumer<Throwable> failureHandler = t -> {
+        Thread.UncaughtExceptionHandler h = Thread.getDefaultUncaughtExceptionHandler();
+        if (h != null) {
+            h.uncaughtException(Thread.currentThread(), t);
+        } else {
+            t.printStackTrace();
+        }
+    };
+
+    /**
+     * Where a deferred task's failure goes (default: the default uncaught-exception handler), so that it never
+     * surfaces in whichever unrelated control operation happened to run the task.
+     */
+    public void setFailureHandler(Consumer<Throwable> handler) {
+        failureHandler = handler;
+    }
 
     /** Enters a control operation. */
     public void lock() {
@@ -43,19 +59,13 @@ public final class ControlLock {
     }
 
     private void runDeferred() {
-        ArrayDeque<RuntimeException> failures = new ArrayDeque<>();
         Runnable task;
         while ((task = deferred.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                failures.add(e);
+            } catch (RuntimeException | Error e) {
+                failureHandler.accept(e);
             }
-        }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.poll();
-            failures.forEach(first::addSuppressed);
-            throw first;
         }
     }
 

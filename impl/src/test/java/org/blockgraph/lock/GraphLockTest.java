@@ -146,5 +146,18 @@ class GraphLockTest {
         assertEquals(2, ran.get());
         control.execute(ran::incrementAndGet);
         assertEquals(3, ran.get(), "runs at once when the lock is free");
+
+        java.util.List<Throwable> failures = new java.util.ArrayList<>();
+        control.setFailureHandler(failures::add);
+        control.lock();
+        control.execute(() -> {
+            throw new IllegalStateException("job completion failed");
+        });
+        control.execute(ran::incrementAndGet);
+        control.unlock(); // the holder that ran the tasks is not the one to hear about the failure
+        assertEquals(4, ran.get(), "a failing task does not stop the others");
+        assertEquals(1, failures.size());
+        assertEquals("job completion failed", failures.get(0).getMessage());
+        assertFalse(control.isHeldByCurrentThread());
     }
 }
