@@ -643,6 +643,39 @@ public final class BlockGraph {
         return links;
     }
 
+    /**
+     * Reopens a node read-only or read-write ({@code bdrv_reopen_set_read_only}, the {@code read-only} option of
+     * {@code blockdev-reopen}); permissions are refreshed, and a read-only node with writers is refused with
+     * upstream's {@code Read-only block node 'x' cannot support read-write users}.
+     */
+    public void reopenReadOnly(Node n, boolean readOnly) {
+        control.lock();
+        try {
+            requireLive(n);
+            if (n.isReadOnly() == readOnly) {
+                return;
+            }
+            withWriteLock(() -> {
+                Change ch = new Change();
+                if (readOnly) {
+                    ch.reopening.add(n);
+                }
+                // Tentative: only control code reads the flag (permission computation), and it is under the write
+                // lock here; a refused change puts it back before anyone else can look.
+                n.setReadOnly(readOnly);
+                try {
+                    ch.checkAndCommit();
+                } catch (RuntimeException e) {
+                    n.setReadOnly(!readOnly);
+                    throw e;
+                }
+                return null;
+            });
+        } finally {
+            control.unlock();
+        }
+    }
+
     /** Whether any link from {@code bs} down to (excluding) {@code base} is frozen; the error names the first. */
     public void checkBackingChainNotFrozen(Node bs, Node base) {
         control.lock();
@@ -992,6 +1025,8 @@ public final class BlockGraph {
         private final List<Op> ops = new ArrayList<>();
         private Map<Child, PermPair> perms;
         private Map<Node, PermPair> cumulative;
+        /** Nodes this change makes read-only (for upstream's reopen error text). */
+        private final Set<Node> reopening = Collections.newSetFromMap(new IdentityHashMap<>());
 
         View view() {
             return view;
@@ -1112,6 +1147,10 @@ public final class BlockGraph {
                     shared &= p.shared();
                 }
                 if ((perm & (Permission.WRITE.bit() | Permission.WRITE_UNCHANGED.bit())) != 0 && n.isReadOnly()) {
+                    if (reopening.contains(n)) {
+                        throw new GraphException("Read-only block node '" + n.name()
+                                + "' cannot support read-write users");
+                    }
                     throw new GraphException("Block node is read-only");
                 }
                 cumulative.put(n, new PermPair(perm, shared));

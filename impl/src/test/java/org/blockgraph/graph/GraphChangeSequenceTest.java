@@ -56,7 +56,7 @@ class GraphChangeSequenceTest {
             GraphState before = g.state();
             String what = "";
             try {
-                int op = nodes.size() < 3 ? 0 : rnd.nextInt(15);
+                int op = nodes.size() < 3 ? 0 : rnd.nextInt(16);
                 Node a = nodes.isEmpty() ? null : nodes.get(rnd.nextInt(nodes.size()));
                 Node b = nodes.isEmpty() ? null : nodes.get(rnd.nextInt(nodes.size()));
                 switch (op) {
@@ -147,6 +147,11 @@ class GraphChangeSequenceTest {
                         if (!x.isRemoved()) {
                             g.drainedEnd(x);
                         }
+                    }
+                    case 15 -> {
+                        boolean ro = !a.isReadOnly();
+                        what = "reopen " + a.name() + (ro ? " read-only" : " read-write");
+                        g.reopenReadOnly(a, ro);
                     }
                     default -> {
                         if (drainAll > 0 && rnd.nextBoolean()) {

@@ -141,6 +141,23 @@ class GraphChangeTest {
     }
 
     @Test
+    void reopeningReadOnlyWithWritersIsRefused() {
+        Node base = g.addNode("base", new MemoryDriver(MIB), Map.of(), true);
+        Node top = g.addNode("top", new CowDriver(MIB), Map.of("file", mem("tf"), "backing", base), true);
+        BlockBackend reader = BlockBackend.create(g, "vda", top, CR, Permission.ALL);
+        refused("Block node is read-only", () -> reader.setPermissions(CR | W, Permission.ALL));
+        g.reopenReadOnly(top, false); // as stream does before it writes into its node
+        reader.setPermissions(CR | W, CR | WU);
+        assertFalse(top.isReadOnly());
+        assertEquals(CR | W | RS, top.child("file").perm(), "a writable format node writes its file");
+        refused("Read-only block node 'top' cannot support read-write users", () -> g.reopenReadOnly(top, true));
+        reader.setPermissions(CR, Permission.ALL);
+        g.reopenReadOnly(top, true);
+        assertTrue(top.isReadOnly());
+        assertEquals(CR, top.child("file").perm());
+    }
+
+    @Test
     void cyclesAreRefused() {
         Node a = cow("a", mem("fa"), null);
         Node b = cow("b", mem("fb"), a);
