@@ -2,6 +2,7 @@ package org.blockgraph.lock;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -9,23 +10,39 @@ import java.util.function.BooleanSupplier;
 /**
  * The global wakeup of one block graph, the analogue of QEMU's {@code AIO_WAIT_WHILE} / {@code aio_wait_kick()}.
  *
- * <p>A waiter blocks its own thread until a condition over atomic counters is false; there is no nested event
+ * <p>A waiter blocks its own thread until a condition over thread-safe state is false; there is no nested event
  * loop. Anything that may make a waited-for condition false (an in-flight counter dropping, a job reaching a pause
- * point, a reader leaving the graph lock) calls {@link #kick()} after its volatile update. The kick is cheap when
- * nobody waits: one volatile read.
+ * point, a reader leaving the graph lock) calls {@link #kick()} after its update. A kick is cheap when nobody
+ * waits: one atomic increment and one volatile read.
  *
- * <p>No lost wakeups (Dekker): a waiter increments {@code waiters} (volatile) and then evaluates the condition
- * (volatile reads); a kicker updates its counter (volatile) and then reads {@code waiters}. Either the kicker sees
- * the waiter and signals under the lock (the waiter evaluates the condition only while holding that lock), or the
- * waiter's evaluation sees the kicker's update.
+ * <p>An event count: the waiter reads the {@code version}, evaluates the condition without holding any lock of
+ * ours, and sleeps only while the version is unchanged. A kicker updates its state, increments the version, and
+ * signals if someone may sleep ({@code waiters}, checked after the increment; the waiter registers before
+ * re-checking the version: a Dekker pair). So a kick is never lost, and the condition may take the caller's own
+ * locks (a job's mutex, say) in any order: our lock is a leaf, held only to sleep and to signal.
  */
 public final class AioWait {
+    /** Re-evaluation period, a safety net only: parents that forget to kick slow a drain down, never hang it. */
+    private static final long REPOLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private final long repollNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final AtomicLong version = new AtomicLong();
     private final AtomicInteger waiters = new AtomicInteger();
+
+    /** A wakeup with the default safety-net re-evaluation period. */
+    public AioWait() {
+        this(REPOLL_NANOS);
+    }
+
+    /** A wakeup that re-evaluates on its own only every {@code repollNanos} (tests disable it to catch lost kicks). */
+    AioWait(long repollNanos) {
+        this.repollNanos = repollNanos;
+    }
 
     /** Wakes every waiter so it re-evaluates its condition. Call after the state change, never before. */
     public void kick() {
+        version.incrementAndGet();
         if (waiters.get() > 0) {
             lock.lock();
             try {
@@ -37,31 +54,36 @@ public final class AioWait {
     }
 
     /**
-     * Blocks the calling thread while {@code busy} is true. The condition must read only thread-safe state and
-     * must not block or change the graph.
+     * Blocks the calling thread while {@code busy} is true. The condition must not block for long and must not
+     * change the graph.
      *
      * @param busy        the condition to wait out
-     * @param afterQuiet  run once the condition was found false, still under the wait lock (the linearisation
-     *                    point of the wait, where its trace event is emitted); may be null
+     * @param afterQuiet  run once the condition was found false (where the wait's trace event is emitted); may be
+     *                    null
      */
     public void waitWhile(BooleanSupplier busy, Runnable afterQuiet) {
-        lock.lock();
-        waiters.incrementAndGet();
-        try {
-            while (busy.getAsBoolean()) {
-                // Untimed waits would be enough given the kick protocol; the bound only limits the damage of a
-                // kick that a future change forgets, and it does not change the result.
-                changed.await(50, TimeUnit.MILLISECONDS);
+        while (true) {
+            long seen = version.get();
+            if (!busy.getAsBoolean()) {
+                break;
             }
-            if (afterQuiet != null) {
-                afterQuiet.run();
+            lock.lock();
+            waiters.incrementAndGet();
+            try {
+                long left = repollNanos;
+                while (version.get() == seen && left > 0) {
+                    left = changed.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the block graph to become quiet", e);
+            } finally {
+                waiters.decrementAndGet();
+                lock.unlock();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the block graph to become quiet", e);
-        } finally {
-            waiters.decrementAndGet();
-            lock.unlock();
+        }
+        if (afterQuiet != null) {
+            afterQuiet.run();
         }
     }
 }
