@@ -159,6 +159,29 @@ class DrainTest {
         assertAllQuiet();
     }
 
+    /** Detaching a drained child un-quiesces its parent through that edge ({@code replace_child_noperm(NULL)}). */
+    @Test
+    void detachingADrainedChildUndrainsTheParent() {
+        Node base = mem("base");
+        Node top = cow("top", mem("tf"), base);
+        CountingOps ops = new CountingOps();
+        BlockBackend b = blk("vda", top, ops);
+        g.drainedBegin(base);
+        assertEquals(1, top.quiesceCounter());
+        g.detachChild(top, "backing");
+        assertEquals(0, top.quiesceCounter());
+        assertEquals(1, base.quiesceCounter(), "the child keeps its own section");
+        assertEquals(1, ops.ends.get());
+        assertEquals(0, b.quiesceCounter());
+        // Setting a drained backing quiesces the parent again, without polling.
+        g.setBacking(top, base);
+        assertEquals(1, top.quiesceCounter());
+        assertEquals(1, b.quiesceCounter());
+        g.drainedEnd(base);
+        assertAllQuiet();
+        assertEquals(0, b.quiesceCounter());
+    }
+
     /** {@code test_replace_child_mid_drain}: every (old drained?, new drained?) combination. */
     @Test
     void replaceChildMidDrainInAllFourCombinations() throws Exception {
