@@ -10,7 +10,8 @@ import org.blockgraph.trace.SpecAction;
  * under the graph read lock. {@code quiescedParent} and {@code frozen} are control-lock state. The permissions are
  * volatile because requests check them.
  *
- * <p>The I/O methods are how a parent passes a request into its child: spec/drain action {@code ReqDescend}.
+ * <p>The I/O methods are how a parent passes a request into its child: spec/drain action {@code ReqDescend} when
+ * the parent is a node.
  */
 public final class Child {
     private final Parent parent;
@@ -110,7 +111,9 @@ public final class Child {
 
     private void descend(Node n, String op, long offset, long bytes) {
         BlockGraph g = n.graph();
-        if (g.trace().enabled()) {
+        // From a BlockBackend into its root the step is spec/drain's GraphRdlock (traced by the BlockBackend);
+        // ReqDescend is the step from a node into a child.
+        if (parentNode != null && g.trace().enabled()) {
             g.trace().emit(SpecAction.ReqDescend,
                     Map.of("from", parent.describe(), "to", n.name(), "op", op, "offset", offset, "bytes", bytes,
                             "thread", Thread.currentThread().getName()),

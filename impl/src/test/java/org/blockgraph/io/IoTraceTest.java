@@ -55,10 +55,10 @@ class IoTraceTest {
         }
         b.read(0, 1);
         assertEquals(List.of(SpecAction.BlkSubmit, SpecAction.GraphRdlock, SpecAction.ReqDescend,
-                SpecAction.ReqDescend, SpecAction.ReqComplete), actions());
-        assertEquals("dbg", events.get(2).args().get("to"));
-        assertEquals("node 'dbg'", events.get(3).args().get("from"));
-        assertEquals("mem", events.get(3).args().get("to"));
+                SpecAction.ReqComplete), actions());
+        assertEquals("block device 'vda'", events.get(1).args().get("blk"));
+        assertEquals("node 'dbg'", events.get(2).args().get("from"));
+        assertEquals("mem", events.get(2).args().get("to"));
     }
 
     @Test
@@ -77,7 +77,7 @@ class IoTraceTest {
             g.drainedEnd(mem);
             r.get(10, TimeUnit.SECONDS);
             assertEquals(List.of(SpecAction.BlkSubmit, SpecAction.BlkPark, SpecAction.DrainedEnd, SpecAction.BlkUnpark,
-                    SpecAction.GraphRdlock, SpecAction.ReqDescend, SpecAction.ReqComplete), actions());
+                    SpecAction.GraphRdlock, SpecAction.ReqComplete), actions());
         });
     }
 }
