@@ -1,0 +1,130 @@
+package org.blockgraph.graph;
+
+import java.util.List;
+
+/**
+ * The driver SPI: what a node does with requests. One driver instance belongs to exactly one node (it holds that
+ * node's state: its bytes, its allocation map, its rules), bound when the node is created.
+ *
+ * <p>Request methods run on I/O threads, concurrently, with the graph read lock held and the node's in-flight
+ * counter raised; a driver reaches its children only through {@link Node#child(String)} and the {@link Child} I/O
+ * methods. Offsets and lengths are bytes; ranges were checked against the BlockBackend's length.
+ */
+public abstract class BlockDriver {
+    private volatile Node node;
+
+    /** The driver's name as QMP spells it ({@code memory}, {@code cow}, {@code throttle}, ...). */
+    public abstract String name();
+
+    /** The node this driver serves; null before it is bound. */
+    public final Node node() {
+        return node;
+    }
+
+    final void bind(Node n) {
+        if (node != null) {
+            throw new IllegalArgumentException("driver instance already serves node '" + node.name() + "'");
+        }
+        node = n;
+    }
+
+    /** Whether this driver is a filter (its one filtered child holds the data it shows). */
+    public boolean isFilter() {
+        return false;
+    }
+
+    /** The child names this driver accepts and the role each gets; empty for protocol drivers. */
+    public abstract List<String> childNames();
+
+    /** The role of a child, or null if the driver has no child by that name. */
+    public abstract Role childRole(String childName);
+
+    /** The children that must be present when the node is created. */
+    public List<String> requiredChildren() {
+        return List.of();
+    }
+
+    /** The link followed by backing-chain walks: a format node's {@code backing}, or a filter's filtered child. */
+    public String filterOrCowChildName() {
+        return null;
+    }
+
+    /** Whether upstream would refuse to freeze a link pointing at a node with this driver ({@code never_freeze}). */
+    public boolean neverFreeze() {
+        return false;
+    }
+
+    /** The node's size in bytes. */
+    public abstract long length(Node bs);
+
+    /** Reads {@code len} bytes at {@code offset} into {@code buf[off..]}. */
+    public abstract void read(Node bs, long offset, byte[] buf, int off, int len, int flags);
+
+    /** Writes {@code len} bytes at {@code offset} from {@code buf[off..]}. */
+    public void write(Node bs, long offset, byte[] buf, int off, int len, int flags) {
+        throw new BlockIoException(BlockIoException.ENOTSUP, "Driver '" + name() + "' does not support writes");
+    }
+
+    /** Makes a range read as zeroes; the default writes zero buffers. */
+    public void writeZeroes(Node bs, long offset, long len, int flags) {
+        byte[] zeroes = new byte[(int) Math.min(len, 1 << 16)];
+        long done = 0;
+        while (done < len) {
+            int n = (int) Math.min(zeroes.length, len - done);
+            write(bs, offset + done, zeroes, 0, n, flags);
+            done += n;
+        }
+    }
+
+    /** Drops a range; advisory, so the default does nothing. */
+    public void discard(Node bs, long offset, long len) {
+    }
+
+    /** Makes completed writes stable; the default flushes every child. */
+    public void flush(Node bs) {
+        for (Child c : bs.children()) {
+            c.flush();
+        }
+    }
+
+    /** The alignment copy-on-read widens its serialising requests to; 1 if the driver has none. */
+    public long clusterSize(Node bs) {
+        return 1;
+    }
+
+    /** Whether the cluster at {@code offset} is allocated in this node's own layer (not in its backing). */
+    public boolean isAllocated(Node bs, long offset) {
+        return true;
+    }
+
+    /** A debug event fired on this node by its parent format driver (blkdebug reacts; others ignore it). */
+    public void debugEvent(Node bs, String event) {
+    }
+
+    /** Called on the node's quiesce counter 0→1 (under the control lock; must not block or change the graph). */
+    public void drainBegin(Node bs) {
+    }
+
+    /** Called on the node's quiesce counter 1→0, before its parents are told. */
+    public void drainEnd(Node bs) {
+    }
+
+    /**
+     * The permissions this node needs on a child and shares with the child's other parents, given its own
+     * cumulative needs. The default is upstream's {@code bdrv_default_perms} by role (reference §7).
+     *
+     * @param bs      this node (the parent of the child)
+     * @param role    the child's role
+     * @param perm    the node's cumulative required permissions
+     * @param shared  the node's cumulative shared permissions
+     * @return required and shared permissions on the child
+     */
+    public PermPair childPerm(Node bs, Role role, int perm, int shared) {
+        return PermPair.defaults(bs, role, perm, shared);
+    }
+
+    /** The node's driver-specific options, for snapshots and display. */
+    public String describeOptions() {
+        return "";
+    }
+}

@@ -1,0 +1,190 @@
+package org.blockgraph.graph;
+
+import java.util.Map;
+import org.blockgraph.trace.SpecAction;
+
+/**
+ * An edge from a parent (node, BlockBackend or job) to a child node ({@code BdrvChild}).
+ *
+ * <p>Structure ({@link #node()}) changes only under the control lock and the graph write lock; requests read it
+ * under the graph read lock. {@code quiescedParent} and {@code frozen} are control-lock state. The permissions are
+ * volatile because requests check them.
+ *
+ * <p>The I/O methods are how a parent passes a request into its child: spec/drain action {@code ReqDescend} when
+ * the parent is a node.
+ */
+public final class Child {
+    private final Parent parent;
+    private final Node parentNode;
+    private final String name;
+    private final Role role;
+    private volatile Node node;
+    private volatile int perm;
+    private volatile int shared = Permission.ALL;
+    private int fixedPerm;
+    private int fixedShared = Permission.ALL;
+    boolean quiescedParent;
+    boolean frozen;
+
+    Child(Parent parent, String name, Role role, Node node) {
+        this.parent = parent;
+        this.parentNode = parent instanceof Node ? (Node) parent : null;
+        this.name = name;
+        this.role = role;
+        this.node = node;
+    }
+
+    /** The parent holding this edge. */
+    public Parent parent() {
+        return parent;
+    }
+
+    /** The parent if it is a node, else null. */
+    public Node parentNode() {
+        return parentNode;
+    }
+
+    /** The edge's name as the parent knows it ({@code file}, {@code backing}, {@code root}, ...). */
+    public String name() {
+        return name;
+    }
+
+    /** The edge's role. */
+    public Role role() {
+        return role;
+    }
+
+    /** The child node; null once detached. */
+    public Node node() {
+        return node;
+    }
+
+    void setNode(Node n) {
+        node = n;
+    }
+
+    /** The permissions the parent holds on the child. */
+    public int perm() {
+        return perm;
+    }
+
+    /** The permissions the parent lets others hold on the child. */
+    public int shared() {
+        return shared;
+    }
+
+    void setPerms(int p, int s) {
+        perm = p;
+        shared = s;
+    }
+
+    int fixedPerm() {
+        return fixedPerm;
+    }
+
+    int fixedShared() {
+        return fixedShared;
+    }
+
+    void setFixed(int p, int s) {
+        fixedPerm = p;
+        fixedShared = s;
+    }
+
+    /** Whether the parent is quiesced through this edge (spec/drain: {@code quiescedParent}); control lock. */
+    public boolean isQuiescedParent() {
+        return quiescedParent;
+    }
+
+    /** Whether this link is frozen (reference §2); control lock. */
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    private Node target() {
+        Node n = node;
+        if (n == null) {
+            throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
+        }
+        return n;
+    }
+
+    private void descend(Node n, String op, long offset, long bytes) {
+        BlockGraph g = n.graph();
+        // From a BlockBackend into its root the step is spec/drain's GraphRdlock (traced by the BlockBackend);
+        // ReqDescend is the step from a node into a child.
+        if (parentNode != null && g.trace().enabled()) {
+            g.trace().emit(SpecAction.ReqDescend,
+                    Map.of("from", parent.describe(), "to", n.name(), "op", op, "offset", offset, "bytes", bytes,
+                            "thread", Thread.currentThread().getName()),
+                    Map.of("inFlight", n.inFlight() + 1));
+        }
+    }
+
+    private void checkWrite(int flags) {
+        int p = perm;
+        boolean ok = (p & Permission.WRITE.bit()) != 0
+                || ((flags & IoFlags.WRITE_UNCHANGED) != 0 && (p & Permission.WRITE_UNCHANGED.bit()) != 0);
+        if (!ok) {
+            throw new BlockIoException(BlockIoException.EPERM,
+                    "Permission denied: " + parent.describe() + " has no write permission on its '" + name
+                            + "' child");
+        }
+    }
+
+    /** Reads through this edge. */
+    public void read(long offset, byte[] buf, int off, int len, int flags) {
+        Node n = target();
+        descend(n, "read", offset, len);
+        n.doRead(offset, buf, off, len, flags);
+    }
+
+    /** Writes through this edge; needs write (or write-unchanged for unchanged writes) permission. */
+    public void write(long offset, byte[] buf, int off, int len, int flags) {
+        Node n = target();
+        checkWrite(flags);
+        descend(n, "write", offset, len);
+        n.doWrite(offset, buf, off, len, flags);
+    }
+
+    /** Writes zeroes through this edge. */
+    public void writeZeroes(long offset, long len, int flags) {
+        Node n = target();
+        checkWrite(flags);
+        descend(n, "write-zeroes", offset, len);
+        n.doWriteZeroes(offset, len, flags);
+    }
+
+    /** Discards through this edge. */
+    public void discard(long offset, long len) {
+        Node n = target();
+        checkWrite(0);
+        descend(n, "discard", offset, len);
+        n.doDiscard(offset, len);
+    }
+
+    /** Flushes through this edge. */
+    public void flush() {
+        Node n = target();
+        descend(n, "flush", 0, 0);
+        n.doFlush();
+    }
+
+    /** The child's length in bytes. */
+    public long length() {
+        return target().length();
+    }
+
+    /** Fires a blkdebug-style event on the child node ({@code BLKDBG_EVENT}). */
+    public void debugEvent(String event) {
+        Node n = node;
+        if (n != null) {
+            n.driver().debugEvent(n, event);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return parent.describe() + " -[" + name + "]-> " + (node == null ? "(none)" : "'" + node.name() + "'");
+    }
+}

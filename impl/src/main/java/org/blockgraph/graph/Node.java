@@ -1,0 +1,271 @@
+package org.blockgraph.graph;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A node of the block graph ({@code BlockDriverState}): a named driver instance with child edges and parent edges.
+ *
+ * <p>Spec/drain state per node: {@link #quiesceCounter()} (the upstream counting rule: direct drained sections +
+ * drain_all sections + child edges whose child is drained) and {@link #inFlight()} (requests in progress on the
+ * node). As a {@link Parent} of its children it is upstream's {@code child_of_bds} class: being quiesced through
+ * a child quiesces this node and, on its 0→1, all of its own parents.
+ */
+public final class Node implements Parent {
+    private final BlockGraph graph;
+    private final String name;
+    private final boolean implicit;
+    private final BlockDriver driver;
+    private volatile boolean readOnly;
+    final AtomicInteger quiesceCounter = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** Drained sections begun on this node through the public API and not yet ended (control lock). */
+    int directDrains;
+    /** Copy-on-write so that requests iterate without locking; changed under the write lock. */
+    final CopyOnWriteArrayList<Child> children = new CopyOnWriteArrayList<>();
+    /** Newest first, as upstream's {@code QLIST_INSERT_HEAD}; changed under the write lock. */
+    final CopyOnWriteArrayList<Child> parents = new CopyOnWriteArrayList<>();
+    final TrackedRequests tracked = new TrackedRequests();
+    int cumulativePerm;
+    int cumulativeShared = Permission.ALL;
+    volatile boolean removed;
+
+    Node(BlockGraph graph, String name, boolean implicit, BlockDriver driver, boolean readOnly) {
+        this.graph = graph;
+        this.name = name;
+        this.implicit = implicit;
+        this.driver = driver;
+        this.readOnly = readOnly;
+    }
+
+    /** The graph this node belongs to. */
+    public BlockGraph graph() {
+        return graph;
+    }
+
+    /** The node name (generated names start with {@code #}). */
+    public String name() {
+        return name;
+    }
+
+    /** Whether the node was created without a name and goes away with its last parent. */
+    public boolean isImplicit() {
+        return implicit;
+    }
+
+    /** The node's driver. */
+    public BlockDriver driver() {
+        return driver;
+    }
+
+    /** Whether the node refuses writers. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    void setReadOnly(boolean ro) {
+        readOnly = ro;
+    }
+
+    /** The quiesce counter (spec/drain {@code qc}). */
+    public int quiesceCounter() {
+        return quiesceCounter.get();
+    }
+
+    /** Drained sections begun on this node through {@link BlockGraph#drainedBegin} and not yet ended
+     * (spec/drain {@code sections}). */
+    public int drainedSections() {
+        return directDrains;
+    }
+
+    /** Requests in progress on this node. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Tracked requests in progress on this node. */
+    public int trackedRequests() {
+        return tracked.size();
+    }
+
+    /** Whether the node was removed from its graph. */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    /** The child edges, in attachment order (a snapshot). */
+    public List<Child> children() {
+        return List.copyOf(children);
+    }
+
+    /** The parent edges, newest first (a snapshot). */
+    public List<Child> parents() {
+        return List.copyOf(parents);
+    }
+
+    /** The child edge with this name, or null. Safe from request threads. */
+    public Child child(String childName) {
+        for (Child c : children) {
+            if (c.name().equals(childName)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The node's cumulative required permissions (OR over its parent edges). */
+    public int cumulativePerm() {
+        return cumulativePerm;
+    }
+
+    /** The node's cumulative shared permissions (AND over its parent edges). */
+    public int cumulativeShared() {
+        return cumulativeShared;
+    }
+
+    /** The node's length in bytes. */
+    public long length() {
+        return driver.length(this);
+    }
+
+    // ---- Parent (child_of_bds) ----
+
+    @Override
+    public ParentKind kind() {
+        return ParentKind.NODE;
+    }
+
+    @Override
+    public String describe() {
+        return "node '" + name + "'";
+    }
+
+    @Override
+    public void drainedBegin(Child edge) {
+        graph.drainedBeginQuiesce(this, null);
+    }
+
+    @Override
+    public boolean drainedPoll(Child edge) {
+        return graph.drainPoll(this, null, false);
+    }
+
+    @Override
+    public void drainedEnd(Child edge) {
+        graph.drainedEndInternal(this, null);
+    }
+
+    // ---- request entry: in-flight accounting and tracked requests ----
+
+    private void enter() {
+        inFlight.incrementAndGet();
+    }
+
+    private void leave() {
+        inFlight.decrementAndGet();
+        graph.aioWait().kick();
+    }
+
+    void doRead(long offset, byte[] buf, int off, int len, int flags) {
+        enter();
+        try {
+            if ((flags & IoFlags.COPY_ON_READ) != 0) {
+                copyOnRead(offset, buf, off, len, flags & ~IoFlags.COPY_ON_READ);
+                return;
+            }
+            TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
+            try {
+                driver.read(this, offset, buf, off, len, flags);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /** Upstream's {@code bdrv_co_do_copy_on_readv}: clusters not allocated here are read and written back. */
+    private void copyOnRead(long offset, byte[] buf, int off, int len, int flags) {
+        long align = Math.max(1, driver.clusterSize(this));
+        TrackedRequests.Tracked t = tracked.begin(offset, len, true, align);
+        try {
+            long size = driver.length(this);
+            long pos = offset;
+            long end = offset + len;
+            while (pos < end) {
+                long cstart = Math.floorDiv(pos, align) * align;
+                long cend = Math.min(cstart + align, size);
+                long chunkEnd = Math.min(end, cend);
+                int dst = off + (int) (pos - offset);
+                if (align == 1 || driver.isAllocated(this, cstart) || cend <= cstart) {
+                    driver.read(this, pos, buf, dst, (int) (chunkEnd - pos), flags);
+                } else {
+                    byte[] cluster = new byte[(int) (cend - cstart)];
+                    driver.read(this, cstart, cluster, 0, cluster.length, flags);
+                    driver.write(this, cstart, cluster, 0, cluster.length, IoFlags.WRITE_UNCHANGED);
+                    System.arraycopy(cluster, (int) (pos - cstart), buf, dst, (int) (chunkEnd - pos));
+                }
+                pos = chunkEnd;
+            }
+        } finally {
+            tracked.end(t);
+        }
+    }
+
+    void doWrite(long offset, byte[] buf, int off, int len, int flags) {
+        enter();
+        try {
+            TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
+            try {
+                driver.write(this, offset, buf, off, len, flags);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    void doWriteZeroes(long offset, long len, int flags) {
+        enter();
+        try {
+            TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
+            try {
+                driver.writeZeroes(this, offset, len, flags);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    void doDiscard(long offset, long len) {
+        enter();
+        try {
+            TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
+            try {
+                driver.discard(this, offset, len);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    void doFlush() {
+        enter();
+        try {
+            driver.flush(this);
+        } finally {
+            leave();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "node '" + name + "' (" + driver.name() + ")";
+    }
+}

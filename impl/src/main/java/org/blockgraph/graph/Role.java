@@ -1,0 +1,45 @@
+package org.blockgraph.graph;
+
+/**
+ * The role of a child edge ({@code BDRV_CHILD_*}, reference §7): a set of bits.
+ *
+ * @param bits the role bits
+ */
+public record Role(int bits) {
+    /** The child stores guest data. */
+    public static final int DATA = 1;
+    /** The child stores metadata. */
+    public static final int METADATA = 2;
+    /** The child is the filtered child of a filter. */
+    public static final int FILTERED = 4;
+    /** The child is a copy-on-write backing child. */
+    public static final int COW = 8;
+    /** The child is the primary child. */
+    public static final int PRIMARY = 16;
+
+    /** The file child of a format node. */
+    public static final Role IMAGE = new Role(DATA | METADATA | PRIMARY);
+    /** The backing child of a format node. */
+    public static final Role BACKING = new Role(COW);
+    /** The filtered child of a filter node; also the root edge of a BlockBackend. */
+    public static final Role FILTERED_PRIMARY = new Role(FILTERED | PRIMARY);
+    /** An edge that claims no role (job edges). */
+    public static final Role NONE = new Role(0);
+
+    /** Whether all bits of {@code mask} are set. */
+    public boolean has(int mask) {
+        return (bits & mask) == mask;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        String[] names = {"data", "metadata", "filtered", "cow", "primary"};
+        for (int i = 0; i < names.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                b.append(b.length() == 0 ? "" : "|").append(names[i]);
+            }
+        }
+        return b.length() == 0 ? "none" : b.toString();
+    }
+}

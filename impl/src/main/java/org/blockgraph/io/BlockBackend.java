@@ -1,0 +1,418 @@
+package org.blockgraph.io;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.graph.BlockIoException;
+import org.blockgraph.graph.Child;
+import org.blockgraph.graph.Node;
+import org.blockgraph.graph.Parent;
+import org.blockgraph.graph.ParentKind;
+import org.blockgraph.graph.Permission;
+import org.blockgraph.graph.Role;
+import org.blockgraph.lock.GraphLock;
+import org.blockgraph.trace.SpecAction;
+import org.blockgraph.trace.TraceSink;
+
+/**
+ * A BlockBackend: how a device (or a job) submits requests to a node. It is a {@link Parent} of kind
+ * {@code BLOCK_BACKEND} through its {@code root} edge (upstream's {@code child_root} class).
+ *
+ * <p>Spec/drain: {@code BlkSubmit}, {@code BlkPark}, {@code BlkUnpark}, {@code GraphRdlock} (the drain check passed
+ * and the request enters its root node), {@code ReqDescend} (from a node into a child), {@code ReqComplete} (which
+ * includes the read unlock). A request takes an in-flight reference, then, if the BlockBackend is quiesced and request
+ * queuing is enabled, parks: it drops the reference (so a drain can finish) and waits until the drained section
+ * ends (reference §1.4). Only then does it take the graph read lock and walk down the graph.
+ *
+ * <p>In-flight vs. quiesce counter is a Dekker pair: a request increments {@code inFlight} and then reads
+ * {@code quiesceCounter}; a drain increments {@code quiesceCounter} and then polls {@code inFlight}. So either the
+ * request parks or the drain waits for it; no request enters the graph under an established drained section.
+ *
+ * <p>The synchronous API runs the request on the caller's thread; {@link #submit} runs it on an {@link IoThread}
+ * and completes the future there, with at most {@link #maxQueueDepth()} requests submitted and not completed.
+ */
+public final class BlockBackend implements Parent {
+    /** Device callbacks ({@code BlockDevOps}): told when the device must stop and may restart submitting. */
+    public interface DeviceOps {
+        /** The BlockBackend's quiesce counter went 0→1. */
+        default void drainedBegin() {
+        }
+
+        /** Whether the device still has activity a drain must wait for. */
+        default boolean drainedPoll() {
+            return false;
+        }
+
+        /** The quiesce counter went 1→0. */
+        default void drainedEnd() {
+        }
+    }
+
+    private final BlockGraph graph;
+    private final String name;
+    private final TraceSink trace;
+    private final GraphLock graphLock;
+    private volatile Child root;
+    private volatile int perm;
+    private volatile int shared;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger quiesceCounter = new AtomicInteger();
+    private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicLong requestSeq = new AtomicLong();
+    private final ReentrantLock queuedLock = new ReentrantLock();
+    private final Condition unquiesced = queuedLock.newCondition();
+    private volatile boolean disableRequestQueuing;
+    private volatile DeviceOps devOps = new DeviceOps() { };
+    private final int maxQueueDepth;
+    private final Semaphore slots;
+    private volatile boolean closed;
+
+    /**
+     * Creates a BlockBackend without a node.
+     *
+     * @param graph         the graph
+     * @param name          the device name (registered in the graph's namespace), or null for an unnamed one
+     * @param perm          permissions it needs on its node
+     * @param shared        permissions it shares with the node's other parents
+     * @param maxQueueDepth bound on asynchronous requests submitted and not completed
+     */
+    public BlockBackend(BlockGraph graph, String name, int perm, int shared, int maxQueueDepth) {
+        if (maxQueueDepth < 1) {
+            throw new IllegalArgumentException("queue depth must be at least 1");
+        }
+        this.graph = graph;
+        this.name = name;
+        this.trace = graph.trace();
+        this.graphLock = graph.graphLock();
+        this.perm = Permission.check(perm);
+        this.shared = Permission.check(shared);
+        this.maxQueueDepth = maxQueueDepth;
+        this.slots = new Semaphore(maxQueueDepth);
+        if (name != null) {
+            graph.registerDevice(name, this);
+        }
+    }
+
+    /** A BlockBackend named {@code name} on {@code node} with queue depth 64; refused changes leave nothing. */
+    public static BlockBackend create(BlockGraph graph, String name, Node node, int perm, int shared) {
+        BlockBackend blk = new BlockBackend(graph, name, perm, shared, 64);
+        try {
+            blk.insert(node);
+        } catch (RuntimeException e) {
+            blk.close();
+            throw e;
+        }
+        return blk;
+    }
+
+    /** Attaches the node ({@code blk_insert_bs}). */
+    public void insert(Node node) {
+        if (root != null) {
+            throw new IllegalStateException(describe() + " already has a node");
+        }
+        root = graph.attachParent(this, "root", Role.FILTERED_PRIMARY, node, perm, shared);
+    }
+
+    /** Detaches the node ({@code blk_remove_bs}), draining it first. */
+    public void remove() {
+        Child r = root;
+        if (r != null) {
+            graph.detachParent(r);
+            root = null;
+        }
+    }
+
+    /** Detaches the node and releases the device name. */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            remove();
+            if (name != null) {
+                graph.unregisterDevice(name, this);
+            }
+        }
+    }
+
+    /** Changes the permissions ({@code blk_set_perm}); all or nothing. */
+    public void setPermissions(int newPerm, int newShared) {
+        Child r = root;
+        if (r != null) {
+            graph.setParentPermissions(r, newPerm, newShared);
+        }
+        perm = newPerm;
+        shared = newShared;
+    }
+
+    /** Job BlockBackends disable queuing: their requests run even while quiesced (the job pauses instead). */
+    public void setDisableRequestQueuing(boolean disable) {
+        disableRequestQueuing = disable;
+    }
+
+    /** Installs device callbacks. */
+    public void setDeviceOps(DeviceOps ops) {
+        devOps = ops == null ? new DeviceOps() { } : ops;
+    }
+
+    /** The device name, or null. */
+    public String name() {
+        return name;
+    }
+
+    /** The root node, or null. */
+    public Node node() {
+        Child r = root;
+        return r == null ? null : r.node();
+    }
+
+    /** The root edge, or null. */
+    public Child rootEdge() {
+        return root;
+    }
+
+    /** Requests holding an in-flight reference. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The BlockBackend's quiesce counter. */
+    public int quiesceCounter() {
+        return quiesceCounter.get();
+    }
+
+    /** Requests parked while quiesced. */
+    public int parkedRequests() {
+        return parked.get();
+    }
+
+    /** The asynchronous queue depth bound. */
+    public int maxQueueDepth() {
+        return maxQueueDepth;
+    }
+
+    /** The node's length, or 0 without a node. */
+    public long length() {
+        graphLock.rdlock();
+        try {
+            Child r = root;
+            return r == null || r.node() == null ? 0 : r.length();
+        } finally {
+            graphLock.rdunlock();
+        }
+    }
+
+    // ---- Parent (child_root) ----
+
+    @Override
+    public ParentKind kind() {
+        return ParentKind.BLOCK_BACKEND;
+    }
+
+    @Override
+    public String describe() {
+        return name == null ? "an unnamed block device" : "block device '" + name + "'";
+    }
+
+    @Override
+    public void drainedBegin(Child edge) {
+        if (quiesceCounter.getAndIncrement() == 0) {
+            devOps.drainedBegin();
+        }
+    }
+
+    @Override
+    public boolean drainedPoll(Child edge) {
+        return devOps.drainedPoll() || inFlight.get() != 0;
+    }
+
+    @Override
+    public void drainedEnd(Child edge) {
+        int left = quiesceCounter.decrementAndGet();
+        if (left < 0) {
+            quiesceCounter.incrementAndGet();
+            throw new IllegalStateException(describe() + " is not quiesced");
+        }
+        if (left == 0) {
+            devOps.drainedEnd();
+            queuedLock.lock();
+            try {
+                unquiesced.signalAll();
+            } finally {
+                queuedLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public String drainState() {
+        return "qc=" + quiesceCounter.get() + " inFlight=" + inFlight.get() + " parked=" + parked.get();
+    }
+
+    // ---- synchronous API ----
+
+    /** Reads {@code len} bytes at {@code offset} into {@code buf[off..]}. */
+    public void read(long offset, byte[] buf, int off, int len) {
+        run(IoRequest.Type.READ, offset, len, buf, off, 0);
+    }
+
+    /** Reads {@code len} bytes at {@code offset}. */
+    public byte[] read(long offset, int len) {
+        byte[] buf = new byte[len];
+        read(offset, buf, 0, len);
+        return buf;
+    }
+
+    /** Writes {@code data} at {@code offset}. */
+    public void write(long offset, byte[] data) {
+        run(IoRequest.Type.WRITE, offset, data.length, data, 0, 0);
+    }
+
+    /** Writes {@code len} bytes from {@code buf[off..]} at {@code offset} with request flags. */
+    public void write(long offset, byte[] buf, int off, int len, int flags) {
+        run(IoRequest.Type.WRITE, offset, len, buf, off, flags);
+    }
+
+    /** Makes a range read as zeroes. */
+    public void writeZeroes(long offset, long len, int flags) {
+        run(IoRequest.Type.WRITE_ZEROES, offset, len, null, 0, flags);
+    }
+
+    /** Discards a range. */
+    public void discard(long offset, long len) {
+        run(IoRequest.Type.DISCARD, offset, len, null, 0, 0);
+    }
+
+    /** Flushes. */
+    public void flush() {
+        run(IoRequest.Type.FLUSH, 0, 0, null, 0, 0);
+    }
+
+    /** Runs a request on the caller's thread. */
+    public void execute(IoRequest req) {
+        run(req.type(), req.offset(), req.length(), req.buffer(), 0, req.flags());
+    }
+
+    // ---- asynchronous API ----
+
+    /**
+     * Runs {@code req} on {@code ctx}'s thread; the future completes there. Blocks while {@link #maxQueueDepth()}
+     * requests are outstanding, unless called from {@code ctx}'s own thread, which is refused instead (it would
+     * wait for itself).
+     */
+    public CompletableFuture<IoRequest> submit(IoThread ctx, IoRequest req) {
+        if (ctx.inThisThread()) {
+            if (!slots.tryAcquire()) {
+                throw new IllegalStateException("queue depth " + maxQueueDepth + " reached on " + describe());
+            }
+        } else {
+            slots.acquireUninterruptibly();
+        }
+        CompletableFuture<IoRequest> done = new CompletableFuture<>();
+        try {
+            ctx.execute(() -> {
+                try {
+                    execute(req);
+                    slots.release();
+                    done.complete(req);
+                } catch (Throwable t) {
+                    slots.release();
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        return done;
+    }
+
+    // ---- the request path ----
+
+    private void run(IoRequest.Type type, long offset, long len, byte[] buf, int off, int flags) {
+        long id = 0;
+        inFlight.incrementAndGet(); // volatile RMW, then volatile read of quiesceCounter (Dekker with drain)
+        try {
+            if (trace.enabled()) {
+                id = requestSeq.incrementAndGet();
+                trace.emit(SpecAction.BlkSubmit, Map.of("blk", describe(), "req", id,
+                        "thread", Thread.currentThread().getName(), "op", type.name()),
+                        Map.of("blkInFlight", inFlight.get()));
+            }
+            waitWhileDrained(id);
+            graphLock.rdlock();
+            if (trace.enabled()) {
+                trace.emit(SpecAction.GraphRdlock, Map.of("thread", Thread.currentThread().getName(), "req", id,
+                        "blk", describe()), Map.of("blkInFlight", inFlight.get()));
+            }
+            try {
+                Child r = root;
+                Node n = r == null ? null : r.node();
+                if (n == null) {
+                    throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
+                }
+                if (type != IoRequest.Type.FLUSH) {
+                    checkRange(n, offset, len);
+                }
+                switch (type) {
+                    case READ -> r.read(offset, buf, off, (int) len, flags);
+                    case WRITE -> r.write(offset, buf, off, (int) len, flags);
+                    case WRITE_ZEROES -> r.writeZeroes(offset, len, flags);
+                    case DISCARD -> r.discard(offset, len);
+                    case FLUSH -> r.flush();
+                    default -> throw new IllegalArgumentException(type.toString());
+                }
+            } finally {
+                graphLock.rdunlock();
+            }
+        } finally {
+            if (trace.enabled()) {
+                trace.emit(SpecAction.ReqComplete, Map.of("blk", describe(), "req", id),
+                        Map.of("blkInFlight", inFlight.get() - 1));
+            }
+            inFlight.decrementAndGet();
+            graph.aioWait().kick();
+        }
+    }
+
+    private static void checkRange(Node n, long offset, long len) {
+        long size = n.length();
+        if (offset < 0 || len < 0 || offset > size || size - offset < len) {
+            throw new BlockIoException(BlockIoException.EIO, "Input/output error: request " + offset + "+" + len
+                    + " is outside the device (" + size + " bytes)");
+        }
+    }
+
+    /** {@code blk_wait_while_drained}, as a loop so a drain that begins as we resume is honoured too. */
+    private void waitWhileDrained(long id) {
+        while (quiesceCounter.get() > 0 && !disableRequestQueuing) {
+            queuedLock.lock();
+            try {
+                if (quiesceCounter.get() == 0) {
+                    break;
+                }
+                parked.incrementAndGet();
+                inFlight.decrementAndGet();
+                graph.aioWait().kick();
+                if (trace.enabled()) {
+                    trace.emit(SpecAction.BlkPark, Map.of("blk", describe(), "req", id),
+                            Map.of("blkInFlight", inFlight.get()));
+                }
+                while (quiesceCounter.get() > 0) {
+                    unquiesced.awaitUninterruptibly();
+                }
+                inFlight.incrementAndGet();
+                parked.decrementAndGet();
+                if (trace.enabled()) {
+                    trace.emit(SpecAction.BlkUnpark, Map.of("blk", describe(), "req", id),
+                            Map.of("blkInFlight", inFlight.get()));
+                }
+            } finally {
+                queuedLock.unlock();
+            }
+        }
+    }
+}
