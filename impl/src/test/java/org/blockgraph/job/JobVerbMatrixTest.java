@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,13 +97,17 @@ class JobVerbMatrixTest {
     }
 
     static void assertRefusedWithoutEffect(Harness h, Job job, JobVerb verb, String message) {
+        assertRefusedWithoutEffect(h, job, () -> invoke(job, verb), message);
+    }
+
+    static void assertRefusedWithoutEffect(Harness h, Job job, Executable command, String message) {
         JobState before = job.state();
         int events = h.events.size();
         List<JobTask> ready = h.exec.ready();
         int timers = h.exec.timerCount();
         List<JobInfo> jobs = h.registry.queryJobs();
         List<BlockJobInfo> blockJobs = h.registry.queryBlockJobs();
-        JobException e = assertThrows(JobException.class, () -> invoke(job, verb));
+        JobException e = assertThrows(JobException.class, command);
         assertEquals(message, e.getMessage());
         assertEquals(before, job.state());
         assertEquals(events, h.events.size(), () -> "events sent: " + h.eventStrings());
