@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Transactions: jobs that finalize together or abort together. */
 class JobTransactionTest {
@@ -140,7 +141,6 @@ class JobTransactionTest {
         Job m = h.registry.create(JobOptions.withId("m"), mirrorDriver, txn);
         p.start();
         m.start();
-        h.run();
         p.userPause();
         h.run();
         assertEquals(JobStatus.PAUSED, p.status());
@@ -177,6 +177,7 @@ class JobTransactionTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void abortWaitsForAStepInFlightOnAnotherThread() throws Exception {
         Harness h = new Harness();
         JobTxn txn = h.registry.newTransaction();
@@ -211,9 +212,9 @@ class JobTransactionTest {
         stepper.start();
         assertTrue(inStep.await(10, TimeUnit.SECONDS));
         a.start();
-        h.exec.runNext(a);
-        h.exec.runNext(a);
+        h.exec.runNext(a); // a's first step fails: its run ends, the completion is queued
         assertEquals(JobStatus.RUNNING, a.status());
+        assertTrue(a.state().deferred());
         Thread main = Thread.currentThread();
         Thread releaser = new Thread(() -> {
             // Release the step only once the abort is waiting for it.
