@@ -16,7 +16,7 @@ public final class JobException extends RuntimeException {
     }
 
     public JobException(int errno, String message) {
-        super(message, null, false, false);
+        super(message);
         if (errno <= 0) {
             throw new IllegalArgumentException("errno must be positive: " + errno);
         }

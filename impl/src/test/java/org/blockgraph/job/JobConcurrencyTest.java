@@ -249,4 +249,24 @@ class JobConcurrencyTest {
             }
         }
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theDefaultRegistryRunsJobsOnItsOwnPool() throws Exception {
+        try (JobRegistry registry = new JobRegistry()) {
+            CountDownLatch gone = new CountDownLatch(1);
+            registry.subscribe(e -> {
+                if (e instanceof JobEvent.StatusChange sc && sc.status() == JobStatus.NULL) {
+                    gone.countDown();
+                }
+            });
+            CopyDriver d = new CopyDriver(50, 4096, registry.controlLock());
+            Job j = registry.create(JobOptions.withId("j"), d);
+            j.start();
+            assertTrue(gone.await(30, TimeUnit.SECONDS));
+            assertEquals(50, d.copied.size());
+            assertEquals(List.of("prepare", "commit", "clean"), d.hooks);
+            assertTrue(registry.executor() instanceof ThreadPoolJobExecutor);
+        }
+    }
 }

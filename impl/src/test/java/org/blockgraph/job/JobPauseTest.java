@@ -162,4 +162,26 @@ class JobPauseTest {
         h.run();
         assertEquals(JobStatus.NULL, j.status());
     }
+
+    @Test
+    void aUserPausedJobMakesNoProgressWhileTimePasses() {
+        // iotest 030 test_stream_pause: paused, offset unchanged over 0.5 s, resume, completes.
+        Harness h = new Harness();
+        CopyDriver d = h.copy(16);
+        Job j = h.registry.create(JobOptions.withId("j").speed(1 << 20), d);
+        j.start();
+        h.exec.runUntilIdle();
+        j.userPause();
+        h.exec.runUntilQuiet();
+        assertEquals(JobStatus.PAUSED, j.status());
+        long offset = j.state().offset();
+        h.exec.advance(500_000_000L);
+        h.exec.runUntilQuiet();
+        assertEquals(offset, j.state().offset());
+        assertEquals(JobStatus.PAUSED, j.status());
+        j.userResume();
+        h.exec.runUntilQuiet();
+        assertEquals(JobStatus.NULL, j.status());
+        assertEquals(16, d.copied.size());
+    }
 }

@@ -118,4 +118,16 @@ class JobRateLimitTest {
         assertEquals(JobStatus.NULL, j.status());
         assertEquals(1, d.copied.size());
     }
+
+    @Test
+    void speedIsReportedAsSetAtCreationAndBySetSpeed() {
+        // iotest 030 TestSetSpeed.
+        Harness h = new Harness();
+        Job a = h.create("a", h.copy(4));
+        assertEquals(0, h.registry.queryBlockJobs().get(0).speed(), "default speed");
+        a.setSpeed(8L << 20);
+        assertEquals(8L << 20, h.registry.queryBlockJobs().get(0).speed());
+        h.registry.create(JobOptions.withId("b").speed(4L << 20), h.copy(4));
+        assertEquals(4L << 20, h.registry.queryBlockJobs().get(1).speed());
+    }
 }
