@@ -1,0 +1,41 @@
+package org.blockgraph.job;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The core's control lock (QEMU's big lock / main-loop context): job commands and completions that change the
+ * graph run while holding it. Supplied by the embedder so the job framework does not depend on the core; tests
+ * supply their own. Must be reentrant: a driver hook running under it may issue job commands.
+ *
+ * <p>Lock order: the control lock before the job mutex; never the other way round.
+ */
+public interface ControlLock {
+
+    void lock();
+
+    void unlock();
+
+    /** Whether the calling thread holds the lock (hooks assert it). */
+    boolean isHeldByCurrentThread();
+
+    /** A plain reentrant lock, for embedders and tests without a core. */
+    static ControlLock reentrant() {
+        ReentrantLock lock = new ReentrantLock();
+        return new ControlLock() {
+            @Override
+            public void lock() {
+                lock.lock();
+            }
+
+            @Override
+            public void unlock() {
+                lock.unlock();
+            }
+
+            @Override
+            public boolean isHeldByCurrentThread() {
+                return lock.isHeldByCurrentThread();
+            }
+        };
+    }
+}

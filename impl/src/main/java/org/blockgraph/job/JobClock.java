@@ -1,0 +1,10 @@
+package org.blockgraph.job;
+
+/** The time source of job rate limits and sleeps, in nanoseconds (monotonic; any origin). */
+@FunctionalInterface
+public interface JobClock {
+    /** The system's monotonic clock. */
+    JobClock SYSTEM = System::nanoTime;
+
+    long nanoTime();
+}
