@@ -5,7 +5,7 @@
 (***************************************************************************)
 EXTENDS Drain
 
-CONSTANTS n1, n2, n3, b1, j1, t1, t2, r1, r2   \* model values named in the initial graph
+CONSTANTS n1, n2, n3, n4, b1, j1, t1, t2, r1, r2, r3   \* model values (n4, r3 only in the deep models)
 
 \* b1 -root-> n1 -backing-> n2 -backing-> n3, and a job (a commit of n2 into n3) on n2:
 \* an active layer over an intermediate image over a base, as in iotest 030 / [TD]
@@ -35,4 +35,23 @@ MCFalse == FALSE
 \* property can notice.
 MCRepeatCallbacks(st, n) ==
     BeginSlots(st, {s \in ParentSlotsOf(st.child, n) : Parent(s) \notin Nodes})
+
+\* Negative model DrainReplacePerLevel: the 2017 bdrv_replace_child_noperm undrained the
+\* old child's parent once per level of the old child's quiesce_counter ([TD]
+\* test_blockjob_commit_by_drained_end, bug B: with three parents this undrained a parent
+\* that was no longer drained and a QLIST_FOREACH_SAFE walk touched a freed BdrvChild).
+\* The new-child half is today's (once, if the new child is drained).
+MCReplaceUndrainPerLevel(st, s, new) ==
+    LET old == st.child[s]
+        st1 == EndRepeat(st, s, IF old = None THEN 0 ELSE st.qc[old])
+        st2 == [st1 EXCEPT !.child[s] = new]
+    IN  IF new # None /\ st2.qc[new] > 0 THEN BeginSingle(st2, s) ELSE st2
+
+\* Negative model DrainAttachNoBegin: attach/replace links the new child without first
+\* quiescing the parent through the edge (no bdrv_parent_drained_begin_single in
+\* bdrv_attach_child_common), so attaching a drained child leaves the parent running:
+\* [TD] test_append_to_drained expects the overlay to become drained.
+MCReplaceNoBeginSingle(st, s, new) ==
+    LET st2 == [st EXCEPT !.child[s] = new]
+    IN  IF st.qp[s] /\ (new = None \/ st2.qc[new] = 0) THEN EndSingle(st2, s) ELSE st2
 =============================================================================
