@@ -179,6 +179,12 @@ ReplaceEach(st, S, new) ==
 \* Upstream: quiesce all, then one poll; drained_end never polls (D-INV4).
 PollPerNode == DrainDesign = "Design2017"
 
+\* HOOK (negative model DrainLostRestart): does the end of a BlockBackend's drained section
+\* restart its queued requests?  Upstream: blk_root_drained_end re-enters every coroutine in
+\* queued_requests, under queued_requests_lock so that a request parking concurrently from
+\* another iothread is not missed ("block-backend: protect queued_requests with a lock", 2023).
+RestartsQueued == TRUE
+
 \* HOOK (negative models DrainWriterNoDrain*): bdrv_graph_wrlock begins with
 \* bdrv_drain_all_begin_nopoll "so a constant stream of new I/O cannot starve it".
 WriterDrains == TRUE
@@ -314,7 +320,7 @@ BlkPark(r) ==
 \* drain, the same as one that was in flight when the drain began.
 \* Java: org.blockgraph.io.BlockBackend#restartQueued.
 BlkUnpark(r) ==
-    /\ req[r].st = "parked" /\ blkQc[req[r].blk] = 0
+    /\ req[r].st = "parked" /\ blkQc[req[r].blk] = 0 /\ RestartsQueued
     /\ req' = [req EXCEPT ![r].st = "submitted"]
     /\ UNCHANGED <<child, live, qc, qp, sections, envAll, wrAll, blkQc, pauseCount, jobSt, ctl, writer, changes>>
 
@@ -624,11 +630,11 @@ CallbackOnceInv ==
     /\ \A j \in Jobs : jobSt[j] = "paused" => pauseCount[j] > 0
 
 \* While a drained section on n has returned (until its drained_end): no request is in
-\* flight on n or any node above it, and every job above it is paused or idle (D-INV2) --
-\* except that a job that became a parent above n by a later attach is only asked to pause
-\* (attach quiesces the new parent but never polls, reference 1.3), so there the invariant
-\* demands pause_count > 0.  Likewise for every live node while a drain_all section has
-\* returned.  (A BlockBackend counter may be 1 for an instant: a request between
+\* flight on n or any node above it, and every job above it that is still busy has at least
+\* been asked to pause (D-INV2).  At the return itself the poll guarantees "not busy"; later
+\* an attach can put a running job above n, and attach quiesces the new parent but never
+\* polls (reference 1.3), so only pause_count > 0 is demanded.  For every live node while a
+\* drain_all section has returned: no request in flight and no job with a node busy.  (A BlockBackend counter may be 1 for an instant: a request between
 \* blk_inc_in_flight and parking, so requests are judged on the nodes.)
 DrainedQuietInv ==
     /\ \A n \in live :
