@@ -158,7 +158,7 @@ public final class DistributedChecker {
                 if (settings.localWorkers() > 0) {
                     try {
                         workers.set(LocalWorkers.start(local.tlaToolsJar(), port, settings.localThreads(),
-                                settings.localWorkers(), outputFile));
+                                settings.localWorkers(), local.outputDir().resolve(entry.name())));
                         events.accept("started " + settings.localWorkers() + " local worker process"
                                 + (settings.localWorkers() == 1 ? "" : "es") + " (" + settings.localThreads()
                                 + " thread" + (settings.localThreads() == 1 ? "" : "s") + " each)");

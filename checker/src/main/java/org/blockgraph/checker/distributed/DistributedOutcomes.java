@@ -20,6 +20,11 @@ public final class DistributedOutcomes {
     /** The outcome of a server run; {@code why} explains a run that was stopped by the tool (may be null). */
     public static Outcome classify(TlcRun run, String why) {
         TlcOutput out = run.output();
+        boolean cfgProblem = out.errorMessages().stream().anyMatch(m -> m.contains("configuration file"));
+        if (cfgProblem) {
+            return new Outcome(OutcomeKind.CONFIG_ERROR, null, out.errorMessages().stream()
+                    .filter(m -> m.contains("configuration file")).findFirst().orElseThrow());
+        }
         if (!out.specErrors().isEmpty()) {
             return new Outcome(OutcomeKind.PARSE_ERROR, null, out.specErrors().get(0).toString());
         }
@@ -34,9 +39,8 @@ public final class DistributedOutcomes {
         if (out.depth().isPresent() && out.distinctStates().isPresent()) {
             return new Outcome(OutcomeKind.OK, null, null);
         }
-        boolean cfgProblem = out.errorMessages().stream().anyMatch(m -> m.contains("configuration file"));
         String first = out.errorMessages().isEmpty() ? "the server ended without a result (exit " + run.exitCode()
                 + "); see its output" : out.errorMessages().get(0);
-        return new Outcome(cfgProblem ? OutcomeKind.CONFIG_ERROR : OutcomeKind.ERROR, null, first);
+        return new Outcome(OutcomeKind.ERROR, null, first);
     }
 }

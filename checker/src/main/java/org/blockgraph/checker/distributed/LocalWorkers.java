@@ -40,7 +40,7 @@ public final class LocalWorkers implements AutoCloseable {
      * @param port       the server's registry port
      * @param threads    threads per worker
      * @param count      how many worker processes
-     * @param outputBase worker {@code i} writes to {@code outputBase + ".worker-" + i + ".out"}
+     * @param outputBase worker {@code i} writes to {@code <outputBase>.worker-<i>.out}
      */
     public static LocalWorkers start(Path jar, int port, int threads, int count, Path outputBase)
             throws IOException {

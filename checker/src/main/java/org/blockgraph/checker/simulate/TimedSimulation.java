@@ -66,10 +66,15 @@ public final class TimedSimulation {
 
         /** One line for people: behaviours, states, runs and seeds. */
         public String summary() {
+            String stopped = stoppedRun ? "; the run under way at the deadline was stopped and is not counted" : "";
+            if (reproduce.isPresent()) {
+                return String.format(Locale.ROOT, "simulation: violation in TLC run %d (seed %d), after %,d"
+                                + " behaviours of up to %d steps in earlier runs; %,d states checked", runs,
+                        firstSeed + runs - 1, behaviours, depth, states);
+            }
             return String.format(Locale.ROOT, "simulation: %,d behaviours of up to %d steps, %,d states checked in"
                             + " %d TLC run%s (seeds %d..%d)%s", behaviours, depth, states, runs, runs == 1 ? "" : "s",
-                    firstSeed, firstSeed + Math.max(0, runs - 1),
-                    stoppedRun ? "; the run under way at the deadline was stopped and is not counted" : "");
+                    firstSeed, firstSeed + Math.max(0, runs - 1), stopped);
         }
     }
 
