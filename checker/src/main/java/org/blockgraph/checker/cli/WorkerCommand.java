@@ -1,7 +1,10 @@
 package org.blockgraph.checker.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -69,13 +72,20 @@ public final class WorkerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("blockgraph worker: " + String.join(" ", cmd));
         out.flush();
-        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).inheritIO().start();
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
         Thread reaper = new Thread(() -> {
             p.destroyForcibly();
             deleteTree(tmp);
         }, "blockgraph-worker-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
-        try {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            // through this command's writer rather than inherited, so that callers (and tests) see the worker
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.println(line);
+                out.flush();
+            }
             return p.waitFor();
         } finally {
             if (p.isAlive()) {

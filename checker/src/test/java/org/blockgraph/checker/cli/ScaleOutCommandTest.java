@@ -107,8 +107,13 @@ class ScaleOutCommandTest {
             for (Future<Run> w : workers) {
                 Run wr = w.get(60, TimeUnit.SECONDS);
                 assertTrue(wr.out().startsWith("blockgraph worker: "), wr.all());
+                assertEquals(0, wr.exit(), wr.all());
+                assertTrue(wr.out().contains("TLC Worker Version 2.18"), wr.all());
             }
         } finally {
+            // a worker that missed its server retries forever: end whatever of ours is left (by pid)
+            ProcessHandle.current().descendants().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains("tlc2.tool.distributed")).orElse(false)).forEach(ProcessHandle::destroyForcibly);
             pool.shutdownNow();
         }
     }
