@@ -73,7 +73,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "TLC workers for models expected to pass (default: available cores; negative models"
-                    + " always use 1).")
+                    + " always use 1). With --distributed: threads per local worker process (default: the cores"
+                    + " divided among them).")
     Integer workers;
 
     @Option(names = "--spec-dir", paramLabel = "DIR",

@@ -211,8 +211,10 @@ public final class DistributedChecker {
         ModelEntry compared = comparedFields(entry);
         List<String> mismatches = Verdict.mismatches(compared, outcome, run.output());
         List<String> notes = new ArrayList<>();
+        // by hand, the workers are whoever registered
+        int workerCount = settings.serverOnly() ? registered.get() : expectedWorkers;
         notes.add(String.format(Locale.ROOT, "ran distributed: TLCServer + %d worker process%s, %d registered",
-                expectedWorkers, expectedWorkers == 1 ? "" : "es", registered.get()));
+                workerCount, workerCount == 1 ? "" : "es", registered.get()));
         if (outcome.kind() == OutcomeKind.OK) {
             notes.add(notCompared(entry, run));
         }
@@ -224,7 +226,7 @@ public final class DistributedChecker {
             notes.add("could not start the local workers: " + workerFailure.get().getMessage());
         }
         ModelResult r = new ModelResult(entry, outcome, run.output().distinctStates(),
-                run.output().statesGenerated(), run.output().depth(), run.seconds(), expectedWorkers, run.output(),
+                run.output().statesGenerated(), run.output().depth(), run.seconds(), workerCount, run.output(),
                 run.outputFile(), mismatches);
         return new Result(r, true, notes, registered.get());
     }
