@@ -147,6 +147,7 @@ public final class DistributedChecker {
         AtomicReference<String> stopReason = new AtomicReference<>();
         AtomicReference<IOException> workerFailure = new AtomicReference<>();
         AtomicInteger registered = new AtomicInteger();
+        AtomicReference<Progress> lastProgress = new AtomicReference<>();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "blockgraph-distributed-watchdog");
             t.setDaemon(true);
@@ -172,9 +173,10 @@ public final class DistributedChecker {
                 registered.incrementAndGet();
                 events.accept("worker registered (" + registered.get() + " so far)");
             } else if (line.startsWith("Progress(")) {
-                Progress.parse(line).ifPresent(p -> events.accept(String.format(Locale.ROOT,
-                        "progress: depth %d, %,d states generated, %,d distinct", p.depth(), p.states(),
-                        p.distinct())));
+                // the server reports every few seconds even while a block is out at a worker: skip repeats
+                Progress.parse(line).filter(p -> !p.equals(lastProgress.getAndSet(p))).ifPresent(p ->
+                        events.accept(String.format(Locale.ROOT, "progress: depth %d, %,d states generated,"
+                                + " %,d distinct", p.depth(), p.states(), p.distinct())));
             } else if (line.startsWith("Worker: ")) {
                 events.accept(line.strip());
             }
