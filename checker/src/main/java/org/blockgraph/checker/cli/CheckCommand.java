@@ -374,8 +374,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (expectedResult && !r.matches() && r.entry().mode() == Mode.EXHAUSTIVE) {
             out.println(indent + "if the change is intended, record: " + recorded(r));
         }
+        // a simulation's violation is what the user ran it for: its trace always
         boolean showTrace = r.outcome().isViolation() && !r.output().trace().isEmpty()
-                && (!expectedResult || verbose);
+                && (!expectedResult || verbose || simulate != null);
         if (showTrace) {
             out.println(indent + "counterexample (" + r.output().traceLength() + " states; only changed variables"
                     + " shown):");

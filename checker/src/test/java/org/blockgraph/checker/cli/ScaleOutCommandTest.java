@@ -83,6 +83,9 @@ class ScaleOutCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("TallyBug  simulate  TypeInv   TypeInv")
                 && l.endsWith("MATCH")), r.out());
         assertTrue(r.out().contains("1 model: 1 matched"), r.out());
+        // the trace, through the counterexample formatter: it ends where a passes its bound of 3
+        assertTrue(r.out().contains("counterexample ("), r.out());
+        assertTrue(r.out().contains("a = 4"), r.out());
     }
 
     /** The by-hand pair: a server-only check and two {@code blockgraph worker} processes pointed at it. */
