@@ -2,8 +2,9 @@
 (***************************************************************************)
 (* Model values and bounds for the main chain models and the negative      *)
 (* models.  Chain n3 (active, drive0) -> n2 -> n1 -> n0, a spare format    *)
-(* node s for blockdev-snapshot, two job slots of different kinds: j1      *)
-(* streams (any bs / base-node), j2 commits (intermediate or active).      *)
+(* node s for blockdev-snapshot (deep models only: with snapshot the main  *)
+(* model has 3.9e5 states and takes > 5 min), two job slots of different   *)
+(* kinds: j1 streams, j2 commits (intermediate or active).                 *)
 (***************************************************************************)
 EXTENDS Chain, TLC
 
