@@ -63,6 +63,9 @@ BugCommitFreezes == FALSE
 BugStreamNewBase(j) == jobBase[j]
 (* ReopenIgnoresFrozen: blockdev-reopen does not look at the frozen flag. *)
 BugReopenRefusedFrozen(n) == FALSE
+(* ActiveCommitNoDrain: the mirror does not keep its source drained between its final sync and the
+   pivot, so a guest write in that window lands in the old top and is lost by the pivot. *)
+BugSourceDrained == FALSE
 (* CompleteInRunning: the verb table lets `complete` through in running (and paused). *)
 BugCompleteAllowed(st) == st \in {"running", "paused", "ready", "standby"}
 =============================================================================

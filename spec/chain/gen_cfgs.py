@@ -44,6 +44,7 @@ for rule in ['AboveBase', 'FreezeBase', 'BaseOverlay']:
 # negative models
 cfg('MCChainCommitNoFreeze', main_consts(commit='MCCommitArgsNeg', over=[('CommitFreezes', 'BugCommitFreezes')]))
 cfg('MCChainReopenIgnoresFrozen', main_consts(stream='MCNoArgs', commit='MCCommitArgsNeg', active='MCNoArgs', over=[('ReopenRefusedFrozen', 'BugReopenRefusedFrozen')]))
+cfg('MCChainActiveCommitNoDrain', main_consts(stream='MCNoArgs', commit='MCNoArgs', over=[('SourceDrained', 'BugSourceDrained')]))
 cfg('MCChainCompleteInRunning', main_consts(over=[('CompleteAllowed', 'BugCompleteAllowed')]))
 
 # 030 models
