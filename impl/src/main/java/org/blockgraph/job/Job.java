@@ -466,6 +466,7 @@ public final class Job {
     private void sleepUntil(long deadline) {
         final long generation = ++timerGeneration;
         busy = false;
+        registry.notifyIdle();
         sleepTimer = registry.executor.schedule(
                 new JobTask(this, JobTask.Kind.WAKE, () -> wake(generation)), deadline);
     }
@@ -501,6 +502,7 @@ public final class Job {
                 transition(status == JobStatus.READY ? JobStatus.STANDBY : JobStatus.PAUSED);
                 paused = true;
                 busy = false;
+                registry.notifyIdle();
                 trace(SpecAction.JobPausePoint);
                 return;
             }
@@ -566,6 +568,7 @@ public final class Job {
                 submitEntry();
             } else {
                 busy = false;
+                registry.notifyIdle();
             }
         } else if (outcome instanceof StepOutcome.Done) {
             endRun(firstError != null ? firstError.errno() : 0, null);
@@ -586,6 +589,7 @@ public final class Job {
         busy = true;
         exitPending = true;
         cancelSleepTimer();
+        registry.notifyIdle(); // drainedPoll turns false once the run ended
         registry.executor.submit(new JobTask(this, JobTask.Kind.EXIT, this::runExit));
     }
 
@@ -606,6 +610,7 @@ public final class Job {
         exitPending = false;
         // Not quiescent yet, but completion drains nodes; a busy job would make that drain wait for itself.
         busy = false;
+        registry.notifyIdle();
         trace(SpecAction.JobExit);
         completedLocked();
     }
@@ -814,6 +819,7 @@ public final class Job {
 
     private void doDismiss() {
         busy = false;
+        registry.notifyIdle();
         paused = false;
         deferred = true;
         exitPending = false;
