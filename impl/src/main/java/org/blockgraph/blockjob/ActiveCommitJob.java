@@ -244,10 +244,8 @@ public final class ActiveCommitJob extends BlockJob {
             frozen = false;
             mirrorDriver.setWriteListener(null);
             graph.replaceNode(mirrorTop, target);
-            String name = mirrorTop.name();
             mirrorDriver.setStopped(true);
-            graph.removeFilter(mirrorTop);
-            trace(SpecAction.RemoveFilter, Map.of("filter", name));
+            dropFilterNode(mirrorTop);
             mirrorTop = null;
         } catch (GraphException e) {
             throw asJobError(e);
@@ -264,9 +262,7 @@ public final class ActiveCommitJob extends BlockJob {
         if (mirrorTop != null) {
             mirrorDriver.setWriteListener(null);
             mirrorDriver.setStopped(true);
-            String name = mirrorTop.name();
-            graph.removeFilter(mirrorTop);
-            trace(SpecAction.RemoveFilter, Map.of("filter", name));
+            dropFilterNode(mirrorTop);
             mirrorTop = null;
         }
         closeBackends();

@@ -82,6 +82,26 @@ public abstract class BlockJob implements JobDriver, Parent {
         return b;
     }
 
+    /** Closes one of the job's BlockBackends. */
+    protected final void closeBackend(BlockBackend b) {
+        if (b != null && backends.remove(b)) {
+            b.close();
+        }
+    }
+
+    /**
+     * Drops a job filter ({@code bdrv_drop_filter}) unless it is already gone: an implicit filter that lost its
+     * last parent (its parents were moved away) was deleted with it.
+     */
+    protected final void dropFilterNode(Node filter) {
+        if (filter == null || filter.isRemoved()) {
+            return;
+        }
+        String name = filter.name();
+        graph.removeFilter(filter);
+        trace(SpecAction.RemoveFilter, Map.of("filter", name));
+    }
+
     /** Closes the job's BlockBackends. */
     protected final void closeBackends() {
         for (BlockBackend b : backends) {

@@ -35,6 +35,11 @@ public final class BlockJobs {
             public boolean isHeldByCurrentThread() {
                 return core.isHeldByCurrentThread();
             }
+
+            @Override
+            public void execute(Runnable task) {
+                core.execute(task);
+            }
         };
         this.registry = new JobRegistry(executor, control, graph.trace());
         registry.setIdleListener(graph.aioWait()::kick);

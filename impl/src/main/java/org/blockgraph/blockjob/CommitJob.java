@@ -102,9 +102,7 @@ public final class CommitJob extends BlockJob {
             frozen = false;
         }
         if (commitTop != null) {
-            String name = commitTop.name();
-            graph.removeFilter(commitTop);
-            trace(SpecAction.RemoveFilter, Map.of("filter", name));
+            dropFilterNode(commitTop);
             commitTop = null;
         }
         closeBackends();
@@ -172,11 +170,11 @@ public final class CommitJob extends BlockJob {
         try {
             unfreeze(commitTop, base);
             frozen = false;
+            closeBackend(baseBlk); // before the graph change, as upstream: the overlay will not share write on base
+            baseBlk = null;
             // bdrv_drop_intermediate: every parent of the filter now uses base.
             graph.replaceNode(commitTop, base);
-            String name = commitTop.name();
-            graph.removeFilter(commitTop);
-            trace(SpecAction.RemoveFilter, Map.of("filter", name));
+            dropFilterNode(commitTop);
             commitTop = null;
         } catch (GraphException e) {
             throw asJobError(e);
@@ -190,9 +188,7 @@ public final class CommitJob extends BlockJob {
             frozen = false;
         }
         if (commitTop != null) {
-            String name = commitTop.name();
-            graph.removeFilter(commitTop);
-            trace(SpecAction.RemoveFilter, Map.of("filter", name));
+            dropFilterNode(commitTop);
             commitTop = null;
         }
     }

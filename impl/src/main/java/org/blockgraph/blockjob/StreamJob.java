@@ -221,9 +221,7 @@ public final class StreamJob extends BlockJob {
             unfreeze(cor, baseOverlay);
             corFrozen = false;
         }
-        String name = cor.name();
-        graph.removeFilter(cor);
-        trace(SpecAction.RemoveFilter, Map.of("filter", name));
+        dropFilterNode(cor);
         cor = null;
     }
 

@@ -511,6 +511,14 @@ public final class Job {
                 trace(SpecAction.JobStep, "outcome", "cancelled");
                 return;
             }
+            // Upstream's block_job_ratelimit_sleep re-sleeps when woken early (a drain pause, a kick): a job
+            // entered before its rate-limit delay ran out goes back to sleep instead of copying again.
+            long now = registry.executor.clock().nanoTime();
+            long delay = limiter.pendingDelay(now);
+            if (delay > 0) {
+                sleepUntil(now + delay);
+                return;
+            }
             stepRunning = true;
             stepThread = Thread.currentThread();
             stepAction = null;
@@ -594,16 +602,18 @@ public final class Job {
     }
 
     private void runExit() {
-        registry.control.lock();
-        mutex.lock();
-        try {
-            if (exitPending) {
-                runExitLocked();
+        // Through the control lock's execute: a core may defer it until the current holder (e.g. a drain waiting
+        // for another job of this executor) leaves, instead of blocking the executor thread.
+        registry.control.execute(() -> {
+            mutex.lock();
+            try {
+                if (exitPending) {
+                    runExitLocked();
+                }
+            } finally {
+                mutex.unlock();
             }
-        } finally {
-            mutex.unlock();
-            registry.control.unlock();
-        }
+        });
     }
 
     private void runExitLocked() {

@@ -21,20 +21,21 @@ import org.blockgraph.io.BlockBackend;
 import org.blockgraph.job.Job;
 import org.blockgraph.job.JobEvent;
 import org.blockgraph.job.JobExecutor;
-import org.blockgraph.job.ManualJobExecutor;
+import org.blockgraph.job.JobStatus;
+import org.blockgraph.job.ThreadPoolJobExecutor;
 
 /**
  * A chain {@code node0 ← node1 ← … ← node<n-1>} of {@code cow} images (file children {@code img<i>}), clusters of
  * 64 KiB, 16 clusters each, the backing nodes read-only as iotest 030 opens them, the top attached to the
  * writable device {@code drive0}.
  */
-final class ChainFixture {
+final class ChainFixture implements AutoCloseable {
     static final int CLUSTER = 65536;
     static final int CLUSTERS = 16;
     static final int SIZE = CLUSTER * CLUSTERS;
 
     final BlockGraph graph = new BlockGraph();
-    final ManualJobExecutor exec;
+    final JobExecutor exec;
     final BlockJobs jobs;
     final List<Node> nodes = new ArrayList<>();
     final BlockBackend drive;
@@ -45,11 +46,11 @@ final class ChainFixture {
      *                   {@code 16 * i + c + 1}
      */
     ChainFixture(List<int[]> allocation) {
-        this(allocation, new ManualJobExecutor());
+        this(allocation, new ThreadPoolJobExecutor(2));
     }
 
     ChainFixture(List<int[]> allocation, JobExecutor executor) {
-        this.exec = executor instanceof ManualJobExecutor m ? m : null;
+        this.exec = executor;
         this.jobs = new BlockJobs(graph, executor);
         jobs.registry().subscribe(events::add);
         Node below = null;
@@ -102,18 +103,49 @@ final class ChainFixture {
         return Chains.chain(n).stream().map(Node::name).collect(Collectors.toList());
     }
 
-    /** Runs every job to the end (advancing the virtual clock through rate limits). */
+    /**
+     * Waits until every job left the registry (jobs run on the pool; a drain needs them to reach a pause point,
+     * so they cannot be stepped by the thread that drains).
+     */
     void runAll() {
-        exec.runUntilQuiet();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!jobs.registry().jobs().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("jobs still running: " + jobs.registry().queryJobs());
+            }
+            sleep();
+        }
     }
 
-    /** Steps {@code job} until it has no task ready (or {@code max} tasks ran). */
-    int step(Job job, int max) {
-        int n = 0;
-        while (n < max && exec.runNext(job)) {
-            n++;
+    /** Waits until {@code job} is in {@code status}. */
+    void await(Job job, JobStatus status) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (job.status() != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(job.id() + " is " + job.state() + ", expected " + status + "; all: " + jobs.registry().queryJobs());
+            }
+            sleep();
         }
-        return n;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (exec instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     List<String> eventNames(String id) {

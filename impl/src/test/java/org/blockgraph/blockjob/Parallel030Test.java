@@ -19,7 +19,20 @@ import org.junit.jupiter.api.Test;
 class Parallel030Test {
     private static final String BUSY = "block device is in use by block job: ";
 
-    static ChainFixture chain9() {
+    private final List<ChainFixture> open = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeFixtures() {
+        open.forEach(ChainFixture::close);
+    }
+
+    ChainFixture chain9() {
+        ChainFixture f = layout030();
+        open.add(f);
+        return f;
+    }
+
+    static ChainFixture layout030() {
         List<int[]> a = new ArrayList<>();
         int[] all = new int[16];
         for (int i = 0; i < 16; i++) {
@@ -57,7 +70,7 @@ class Parallel030Test {
         }
         // Unthrottle in reverse order: the top job runs first.
         for (int k = jobs.size() - 1; k >= 0; k--) {
-            f.jobs.registry().find("stream-node" + (2 * k + 2)).orElseThrow().setSpeed(0);
+            jobs.get(k).setSpeed(0);
         }
         f.runAll();
         for (int i = 2; i <= 8; i += 2) {
@@ -78,7 +91,7 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         Job j = f.jobs.stream(StreamOptions.of("node4").base("img1").filterNodeName("stream-filter")
-                .jobId("stream-node4").speed(1 << 20));
+                .jobId("stream-node4").speed(1024));
         assertMsg("Node 'stream-filter' is busy: " + BUSY + "stream",
                 () -> f.jobs.stream(StreamOptions.of("node5").base("img2").jobId("stream-node5")));
         assertMsg("Node 'node3' is busy: " + BUSY + "stream",
@@ -104,7 +117,7 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         Job j = f.jobs.commit(CommitOptions.of("drive0").top("img5").base("img3").jobId("commit-drive0")
-                .speed(1 << 20));
+                .speed(1024));
         assertMsg("Node 'node3' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node3").jobId("stream-node3")));
         assertMsg("Node 'node5' is busy: " + BUSY + "commit",
@@ -127,12 +140,11 @@ class Parallel030Test {
     void overlapping3() {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
-        Job j = f.jobs.commit(CommitOptions.of("drive0").base("img3").jobId("commit-drive0").speed(1 << 20));
+        Job j = f.jobs.commit(CommitOptions.of("drive0").base("img3").jobId("commit-drive0").speed(1024));
         assertMsg("Node 'node5' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node5").base("img3").jobId("stream-node6")));
         j.setSpeed(0);
-        f.runAll();
-        assertEquals(JobStatus.READY, j.status());
+        f.await(j, JobStatus.READY);
         assertEquals(List.of("BLOCK_JOB_READY"), f.eventNames("commit-drive0"));
         j.complete();
         f.runAll();
@@ -147,13 +159,14 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         var before = f.graph.state();
-        f.jobs.commit(CommitOptions.of("drive0").top("img2").base("img0").filterNodeName("commit-filter")
-                .jobId("commit-drive0").speed(1 << 20));
+        Job c = f.jobs.commit(CommitOptions.of("drive0").top("img2").base("img0").filterNodeName("commit-filter")
+                .jobId("commit-drive0").speed(1024));
         var during = f.graph.state();
         assertMsg("Cannot freeze 'backing' link to 'commit-filter'",
                 () -> f.jobs.stream(StreamOptions.of("node4").baseNode("node2").jobId("stream-node4")));
         assertEquals(during, f.graph.state(), "a refused stream changes nothing");
         assertTrue(f.jobs.registry().find("stream-node4").isEmpty());
+        c.setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node8", "node7", "node6", "node5", "node4", "node3", "node0"), f.chain());
@@ -166,15 +179,12 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         Job commit = f.jobs.commit(CommitOptions.of("drive0").topNode("node2").baseNode("node0")
-                .filterNodeName("commit-filter").jobId("commit-drive0").speed(1 << 20));
+                .filterNodeName("commit-filter").jobId("commit-drive0").speed(1024));
         Job stream = f.jobs.stream(StreamOptions.of("node4").baseNode("commit-filter").jobId("stream-node4")
-                .speed(1 << 20));
+                .speed(1024));
         Job first = commitFirst ? commit : stream;
         first.setSpeed(0);
-        while (f.exec.runNext(first)) {
-            // run the first job to its end
-        }
-        assertTrue(first.status() == JobStatus.NULL, first.status().toString());
+        f.await(first, JobStatus.NULL);
         (commitFirst ? stream : commit).setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
@@ -200,8 +210,7 @@ class Parallel030Test {
         byte[] guest = f.content(f.drive.node());
         f.jobs.stream(StreamOptions.of("node2").baseNode("node0").jobId("stream-node2"));
         Job c = f.jobs.commit(CommitOptions.of("drive0").base("img3").jobId("commit-drive0"));
-        f.runAll();
-        assertEquals(JobStatus.READY, c.status());
+        f.await(c, JobStatus.READY);
         c.complete();
         f.runAll();
         assertNull(f.completed("stream-node2").error());
@@ -215,12 +224,11 @@ class Parallel030Test {
     void streamCommit2() {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
-        Job s = f.jobs.stream(StreamOptions.of("node4").baseNode("node0").jobId("stream-node4").speed(1 << 20));
-        Job c = f.jobs.commit(CommitOptions.of("drive0").base("img5").jobId("commit-drive0").speed(1 << 20));
+        Job s = f.jobs.stream(StreamOptions.of("node4").baseNode("node0").jobId("stream-node4").speed(1024));
+        Job c = f.jobs.commit(CommitOptions.of("drive0").base("img5").jobId("commit-drive0").speed(1024));
         s.setSpeed(0);
         c.setSpeed(0);
-        f.runAll();
-        assertEquals(JobStatus.READY, c.status());
+        f.await(c, JobStatus.READY);
         c.complete();
         f.runAll();
         assertNull(f.completed("stream-node4").error());
