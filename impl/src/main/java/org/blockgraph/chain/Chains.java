@@ -104,7 +104,8 @@ public final class Chains {
     public static String filename(Node n) {
         Child file = n.child("file");
         if (file != null && file.node() != null && !n.driver().isFilter()) {
-            return file.node().name();
+            Node proto = skipFilters(file.node());
+            return proto != null ? proto.name() : file.node().name();
         }
         return n.name();
     }
