@@ -96,17 +96,19 @@ public final class CommitJob extends BlockJob {
         return job;
     }
 
+    /**
+     * Puts the chain back (start failure, abort, clean): as upstream's commit_abort, the job's nodes go before
+     * the filter, since the overlay needs consistent read on top, which the intermediate-node edge does not share.
+     */
     private void undo() {
         if (frozen) {
             unfreeze(commitTop, base);
             frozen = false;
         }
-        if (commitTop != null) {
-            dropFilterNode(commitTop);
-            commitTop = null;
-        }
         closeBackends();
         removeAllNodes();
+        dropFilterNode(commitTop);
+        commitTop = null;
         if (baseWasReadOnly) {
             try {
                 graph.reopenReadOnly(base, true);
@@ -183,14 +185,7 @@ public final class CommitJob extends BlockJob {
 
     @Override
     public void abort(JobContext ctx) {
-        if (frozen) {
-            unfreeze(commitTop, base);
-            frozen = false;
-        }
-        if (commitTop != null) {
-            dropFilterNode(commitTop);
-            commitTop = null;
-        }
+        undo();
     }
 
     @Override
