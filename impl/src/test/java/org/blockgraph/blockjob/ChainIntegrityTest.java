@@ -163,80 +163,109 @@ class ChainIntegrityTest {
         }
     }
 
+    /** One round: one job, or two started back to back so that they run side by side on the chain. */
     private void runOneJob(BlockGraph g, BlockJobs jobs, BlockBackend drive, List<BlkdebugDriver> debugs,
-                                  Random rnd, String id, long seed) throws InterruptedException {
-        List<Node> chain = Chains.chain(drive.node());
-        int n = chain.size();
-        if (n < 2) {
-            return;
-        }
+                           Random rnd, String id, long seed) throws InterruptedException {
         if (rnd.nextInt(4) == 0) {
             BlkdebugDriver d = debugs.get(rnd.nextInt(debugs.size()));
             d.addRule(new BlkdebugDriver.InjectError("read_aio", Errno.EIO, -1, true, false,
                     Set.of(BlkdebugDriver.IoType.READ)));
         }
-        int kind = rnd.nextInt(3);
-        Job job;
-        try {
-            if (kind == 0) {
-                int i = rnd.nextInt(n - 1);
-                int j = i + 1 + rnd.nextInt(n - i);
-                StreamOptions o = StreamOptions.of(chain.get(i).name()).jobId(id);
-                job = jobs.stream(j < n ? o.baseNode(chain.get(j).name()) : o);
-            } else if (kind == 1 && n >= 3) {
-                int i = 1 + rnd.nextInt(n - 2);
-                int j = i + 1 + rnd.nextInt(n - 1 - i);
-                job = jobs.commit(CommitOptions.of("drive0").jobId(id).topNode(chain.get(i).name())
-                        .baseNode(chain.get(j).name()));
-            } else {
-                int j = 1 + rnd.nextInt(n - 1);
-                job = jobs.commit(CommitOptions.of("drive0").jobId(id).baseNode(chain.get(j).name()));
-            }
-        } catch (GraphException | JobException e) {
-            count("refused");
-            return; // refused: must have changed nothing, which the final checks see
-        }
-        String kindName = kind == 0 ? "stream" : job.driver() instanceof ActiveCommitJob ? "active" : "commit";
-        java.util.concurrent.atomic.AtomicReference<String> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Map<String, String> results = new java.util.concurrent.ConcurrentHashMap<>();
         AutoCloseable sub = jobs.registry().subscribe(e -> {
-            if (id.equals(e.jobId()) && e instanceof org.blockgraph.job.JobEvent.Completed c) {
-                result.set(c.error() == null ? "ok" : "failed");
-            } else if (id.equals(e.jobId()) && e instanceof org.blockgraph.job.JobEvent.Cancelled) {
-                result.set("cancelled");
+            if (e instanceof org.blockgraph.job.JobEvent.Completed c) {
+                results.put(e.jobId(), c.error() == null ? "ok" : "failed");
+            } else if (e instanceof org.blockgraph.job.JobEvent.Cancelled) {
+                results.put(e.jobId(), "cancelled");
             }
         });
-        int end = rnd.nextInt(4);
-        if (end == 0) {
-            Thread.sleep(rnd.nextInt(3));
-            try {
-                job.cancel(true);
-            } catch (JobException ignored) {
-                // already concluded
+        int count = rnd.nextInt(3) == 0 ? 2 : 1;
+        List<Job> started = new ArrayList<>();
+        Map<Job, String> kinds = new IdentityHashMap<>();
+        Map<Job, Integer> ends = new IdentityHashMap<>();
+        for (int k = 0; k < count; k++) {
+            String jid = count == 1 ? id : id + (char) ('a' + k);
+            Job job = startRandom(jobs, drive, rnd, jid);
+            if (job != null) {
+                started.add(job);
+                kinds.put(job, job.driver() instanceof StreamJob ? "stream"
+                        : job.driver() instanceof ActiveCommitJob ? "active" : "commit");
+                ends.put(job, rnd.nextInt(4));
+            }
+        }
+        for (Job job : started) {
+            if (ends.get(job) == 0) {
+                Thread.sleep(rnd.nextInt(3));
+                try {
+                    job.cancel(true);
+                } catch (JobException ignored) {
+                    // already concluded
+                }
             }
         }
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (jobs.registry().find(id).isPresent()) {
-            assertTrue(System.nanoTime() < deadline, "seed " + seed + ": job " + id + " hangs: " + job.state());
-            JobStatus s = job.status();
-            if (s == JobStatus.READY) {
-                try {
-                    if (end == 1) {
-                        job.cancel(false); // soft cancel on READY: no pivot
-                    } else {
-                        job.complete();
+        for (Job job : started) {
+            while (jobs.registry().find(job.id()).isPresent()) {
+                assertTrue(System.nanoTime() < deadline, "seed " + seed + ": job " + job.id() + " hangs: "
+                        + job.state() + " " + jobs.registry().queryJobs());
+                for (Job other : started) {
+                    if (other.status() == JobStatus.READY) {
+                        try {
+                            if (ends.get(other) == 1) {
+                                other.cancel(false); // soft cancel on READY: no pivot
+                            } else {
+                                other.complete();
+                            }
+                        } catch (JobException ignored) {
+                            // raced with a state change; the loop retries
+                        }
                     }
-                } catch (JobException ignored) {
-                    // raced with a state change; the loop retries
                 }
+                Thread.sleep(1);
             }
-            Thread.sleep(1);
         }
         try {
             sub.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        count(kindName + ":" + (result.get() == null ? "done-before-subscribe" : result.get()));
+        for (Job job : started) {
+            count((count == 2 ? "parallel-" : "") + kinds.get(job) + ":" + results.get(job.id()));
+        }
+    }
+
+    /** Starts a random stream, intermediate commit or active commit on the current chain; null if refused. */
+    private Job startRandom(BlockJobs jobs, BlockBackend drive, Random rnd, String id) {
+        List<Node> chain = new ArrayList<>();
+        for (Node i : Chains.chain(drive.node())) {
+            if (!i.driver().isFilter()) {
+                chain.add(i);
+            }
+        }
+        int n = chain.size();
+        if (n < 2) {
+            return null;
+        }
+        int kind = rnd.nextInt(3);
+        try {
+            if (kind == 0) {
+                int i = rnd.nextInt(n - 1);
+                int j = i + 1 + rnd.nextInt(n - i);
+                StreamOptions o = StreamOptions.of(chain.get(i).name()).jobId(id);
+                return jobs.stream(j < n ? o.baseNode(chain.get(j).name()) : o);
+            } else if (kind == 1 && n >= 3) {
+                int i = 1 + rnd.nextInt(n - 2);
+                int j = i + 1 + rnd.nextInt(n - 1 - i);
+                return jobs.commit(CommitOptions.of("drive0").jobId(id).topNode(chain.get(i).name())
+                        .baseNode(chain.get(j).name()));
+            } else {
+                int j = 1 + rnd.nextInt(n - 1);
+                return jobs.commit(CommitOptions.of("drive0").jobId(id).baseNode(chain.get(j).name()));
+            }
+        } catch (GraphException | JobException e) {
+            count("refused");
+            return null; // refused: must have changed nothing, which the final checks see
+        }
     }
 
     private static void checkGraph(BlockGraph g, BlockJobs jobs, long seed) {
