@@ -26,7 +26,7 @@ public final class IoLoad {
     /**
      * Runs the load and returns the wall-clock nanoseconds from the first submission to the last completion.
      *
-     * @param blk   the BlockBackend (its queue depth must be at least {@code depth})
+     * @param blk   the BlockBackend (its queue depth must be at least {@code depth} times the contexts)
      * @param ctxs  the I/O contexts; the requests are split evenly among them, each keeping {@code depth} in flight
      * @param count total requests
      * @param depth requests in flight per context
@@ -38,9 +38,9 @@ public final class IoLoad {
         if (count < 1 || depth < 1 || size < 1 || ctxs.length < 1) {
             throw new IllegalArgumentException("count, depth, size and the number of contexts must be positive");
         }
-        if (depth > blk.maxQueueDepth()) {
-            throw new IllegalArgumentException("depth " + depth + " exceeds the BlockBackend's queue depth "
-                    + blk.maxQueueDepth());
+        if ((long) depth * ctxs.length > blk.maxQueueDepth()) {
+            throw new IllegalArgumentException("depth " + depth + " on " + ctxs.length + " context(s) exceeds the "
+                    + "BlockBackend's queue depth " + blk.maxQueueDepth());
         }
         long length = blk.length();
         if (length < size) {

@@ -54,7 +54,7 @@ public class IoPathBenchmark {
     /** Builds the graph and starts the contexts. */
     @Setup(Level.Trial)
     public void setUp() {
-        graph = Shape.parse(shape).build(Math.max(depth, 64));
+        graph = Shape.parse(shape).build(depth * threads);
         ctxs = new IoThread[threads];
         for (int i = 0; i < threads; i++) {
             ctxs[i] = new IoThread("bench-io" + i);

@@ -70,7 +70,7 @@ public final class NullBench implements Callable<Integer> {
                     "-c, -d (at most 1024), -s and --threads must be positive, --drains-per-second not negative");
         }
         long warm = warmup < 0 ? Math.min(count, 200_000) : warmup;
-        Shape.Built g = sh.build(depth);
+        Shape.Built g = sh.build(depth * threads);
         IoThread[] ctxs = new IoThread[threads];
         for (int i = 0; i < threads; i++) {
             ctxs[i] = new IoThread("bench-io" + i);
