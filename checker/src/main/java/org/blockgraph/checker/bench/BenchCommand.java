@@ -81,7 +81,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + " missing); rebuild with mvn -B -pl checker -am package");
             return 2;
         }
-        return vsQemu ? compare(out, err) : jmh(out, err);
+        try {
+            return vsQemu ? compare(out, err) : jmh(out, err);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("blockgraph bench: " + e.getMessage());
+            return 1;
+        }
     }
 
     // ---- JMH suite ----
@@ -226,19 +231,31 @@ public final class BenchCommand implements Callable<Integer> {
     private static Run run(List<String> cmd, java.util.function.Consumer<String> perLine, long timeoutSeconds)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder text = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                text.append(line).append('\n');
-                perLine.accept(line);
+        StringBuffer text = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    text.append(line).append('\n');
+                    perLine.accept(line);
+                }
+            } catch (IOException e) {
+                text.append("(output lost: ").append(e.getMessage()).append(")\n");
             }
-        } finally {
+        }, "bench-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
+                p.destroyForcibly().waitFor();
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+                throw new IllegalStateException("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
             }
+            reader.join();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            throw e;
         }
         return new Run(p.exitValue(), text.toString());
     }
