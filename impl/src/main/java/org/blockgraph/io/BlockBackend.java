@@ -67,6 +67,12 @@ public final class BlockBackend implements Parent {
     private final AtomicLong requestSeq = new AtomicLong();
     private final ReentrantLock queuedLock = new ReentrantLock();
     private final Condition unquiesced = queuedLock.newCondition();
+    /**
+     * Bumped (under {@link #queuedLock}) each time parked requests are restarted. A parked request waits for a new
+     * epoch, not merely for the counter to read 0, so it cannot resume before the control operation that ended
+     * the drained section has committed (and traced) it: see {@link #drainedEnd(Child)}.
+     */
+    private long restartEpoch;
     private volatile boolean disableRequestQueuing;
     private volatile DeviceOps devOps = new DeviceOps() { };
     private final int maxQueueDepth;
@@ -239,12 +245,21 @@ public final class BlockBackend implements Parent {
         }
         if (left == 0) {
             devOps.drainedEnd();
-            queuedLock.lock();
-            try {
-                unquiesced.signalAll();
-            } finally {
-                queuedLock.unlock();
-            }
+            // Restart parked requests only once the enclosing control operation is over: upstream restarts them
+            // from the main loop after drained_end, and a restart here would let BlkUnpark be observed (and
+            // traced) before the DrainedEnd that enabled it, which the graph traces after all its callbacks ran.
+            graph.controlLock().execute(this::restartQueued);
+        }
+    }
+
+    /** {@code blk_root_drained_end}'s restart of the queued requests, run under the control lock. */
+    private void restartQueued() {
+        queuedLock.lock();
+        try {
+            restartEpoch++;
+            unquiesced.signalAll();
+        } finally {
+            queuedLock.unlock();
         }
     }
 
@@ -411,7 +426,8 @@ public final class BlockBackend implements Parent {
                     trace.emit(SpecAction.BlkPark, Map.of("blk", describe(), "req", id),
                             Map.of("blkInFlight", inFlight.get()));
                 }
-                while (quiesceCounter.get() > 0) {
+                long epoch = restartEpoch;
+                while (quiesceCounter.get() > 0 || restartEpoch == epoch) {
                     unquiesced.awaitUninterruptibly();
                 }
                 inFlight.incrementAndGet();
