@@ -51,7 +51,7 @@ final class GraphPictures {
         PictureJob job = new PictureJob("stream", "job0");
         g.attachParent(job, "main node", Role.NONE, cor, 0, Permission.ALL);
         g.attachParent(job, "intermediate node", Role.NONE, mid, 0, Permission.ALL);
-        return dot("stream", "a running block-stream: top streams from base's overlay (mid) into top", g.state());
+        return dot("stream", "a running block-stream of top with base base: the copy-on-read filter copies what mid holds into top", g.state());
     }
 
     /** {@code base <- mid <- top}, a device on top, {@code block-commit} of mid into base running. */
