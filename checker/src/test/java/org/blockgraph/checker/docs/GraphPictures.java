@@ -20,8 +20,8 @@ import org.blockgraph.io.BlockBackend;
  * The pictures of docs/architecture.md, built with the core's graph API and written as Graphviz DOT from
  * {@link BlockGraph#state()}, so a picture shows what the code builds.
  *
- * <p>The stream and commit jobs are not in the core yet, so the graphs of a running stream and a running commit are
- * built here with the same graph operations those jobs perform upstream ({@code stream_start}: a copy-on-read filter
+ * <p>The graphs of a running stream and a running commit are built here with the graph operations those jobs perform
+ * upstream (written before {@code org.blockgraph.blockjob} reached main) ({@code stream_start}: a copy-on-read filter
  * inserted above the top with the chain frozen from the filter down to the base's overlay; {@code commit_start}: a
  * {@code commit_top} filter inserted above the commit's top with the chain frozen from it down to the base), and the
  * job is a minimal job-kind parent holding its nodes as {@code block_job_add_bdrv} does: the stream job its filter
