@@ -1,0 +1,49 @@
+package org.blockgraph.checker.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.blockgraph.checker.Fixtures;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pictures in docs/img cannot rot: the DOT is regenerated from the core on every build and must equal the
+ * committed file (Graphviz is not needed here; the SVGs are rendered from the committed DOT by docs/img/render.sh).
+ * With {@code -Dblockgraph.docs.regenerate=true} the test writes the files instead.
+ */
+class GraphPicturesTest {
+    private static final Path IMG = Fixtures.repoRoot().resolve("docs/img");
+
+    @Test
+    void committedDotFilesMatchTheGraphsTheCoreBuilds() throws IOException {
+        boolean regenerate = Boolean.getBoolean("blockgraph.docs.regenerate");
+        for (Map.Entry<String, String> e : GraphPictures.all().entrySet()) {
+            Path file = IMG.resolve(e.getKey() + ".dot");
+            if (regenerate) {
+                Files.createDirectories(IMG);
+                Files.writeString(file, e.getValue());
+            }
+            assertTrue(Files.isRegularFile(file), file + " is missing; regenerate with -Dblockgraph.docs.regenerate=true");
+            assertEquals(Files.readString(file), e.getValue(),
+                    file + " differs from the graph the core builds; regenerate with -Dblockgraph.docs.regenerate=true"
+                            + " and re-render the SVG with docs/img/render.sh");
+        }
+    }
+
+    @Test
+    void thePicturesShowTheFrozenLinksAndFiltersOfTheRunningJobs() {
+        String stream = GraphPictures.stream();
+        assertTrue(stream.contains("\"block device 'vda'\" -> \"node:stream-cor\""), stream);
+        assertTrue(stream.contains("\"node:stream-cor\" -> \"node:top\" [label=\"file (frozen)\""), stream);
+        assertTrue(stream.contains("\"node:top\" -> \"node:mid\" [label=\"backing (frozen)\""), stream);
+        assertTrue(stream.contains("\"node:mid\" -> \"node:base\" [label=\"backing\"]"), stream);
+        String commit = GraphPictures.commit();
+        assertTrue(commit.contains("\"node:top\" -> \"node:commit-top\" [label=\"backing\"]"), commit);
+        assertTrue(commit.contains("\"node:commit-top\" -> \"node:mid\" [label=\"backing (frozen)\""), commit);
+        assertTrue(commit.contains("\"node:mid\" -> \"node:base\" [label=\"backing (frozen)\""), commit);
+    }
+}
