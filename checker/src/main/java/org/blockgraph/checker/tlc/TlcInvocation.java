@@ -48,6 +48,9 @@ public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseParallelGC");
+        // TLC unpacks its standard modules into java.io.tmpdir; two runs sharing /tmp race on those files (SANY
+        // then fails with exit 150 on a half-written Naturals.tla), so each run unpacks into its own metadir.
+        cmd.add("-Djava.io.tmpdir=" + metadir);
         cmd.add("-cp");
         cmd.add(tlaToolsJar.toString());
         cmd.add("tlc2.TLC");

