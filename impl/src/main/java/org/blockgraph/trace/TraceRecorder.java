@@ -52,6 +52,7 @@ public final class TraceRecorder implements AutoCloseable {
     private final List<Node> spares = new ArrayList<>();
     private final Map<String, Integer> sections = new java.util.HashMap<>();
     private int drainAll;
+    private final boolean ioWhileDrained;
     private final List<String> log = new ArrayList<>();
 
     /**
@@ -59,6 +60,17 @@ public final class TraceRecorder implements AutoCloseable {
      * s2) with the given sink, which must not record yet.
      */
     public TraceRecorder(TraceSink sink, int threads) {
+        this(sink, threads, false);
+    }
+
+    /**
+     * As {@link #TraceRecorder(TraceSink, int)}; with {@code ioWhileDrained} a deliberately broken variant for
+     * tests: the BlockBackend's request queuing is disabled ({@code blk_set_disable_request_queuing}) and guest
+     * I/O is also issued inside drained sections, so requests run on drained nodes, which spec/drain forbids
+     * (DrainedQuietInv; GraphRdlock is not enabled while the BlockBackend is quiesced). Trace validation must
+     * reject its traces.
+     */
+    public TraceRecorder(TraceSink sink, int threads, boolean ioWhileDrained) {
         if (threads < 1 || threads > 8) {
             throw new IllegalArgumentException("threads must be in 1..8, was " + threads);
         }
@@ -71,6 +83,8 @@ public final class TraceRecorder implements AutoCloseable {
         spares.add(g.addNode("s1", new MemoryDriver(MIB)));
         spares.add(g.addNode("s2", new MemoryDriver(MIB)));
         blk = BlockBackend.create(g, "blk0", top, CR | W, CR | W | WU);
+        this.ioWhileDrained = ioWhileDrained;
+        blk.setDisableRequestQueuing(ioWhileDrained);
         for (int t = 0; t < threads; t++) {
             String name = "io" + t;
             threadNames.add(name);
@@ -95,7 +109,14 @@ public final class TraceRecorder implements AutoCloseable {
         for (int k = 0; k < steps; k++) {
             choices.add(rnd.nextInt(1 << 20));
         }
-        try (NdjsonTraceSink sink = new NdjsonTraceSink(out); TraceRecorder rec = new TraceRecorder(sink, threads)) {
+        return record(choices, threads, false, out);
+    }
+
+    /** Records the run that {@code choices} select (see {@link #choose}) into {@code out}. */
+    public static Result record(List<Integer> choices, int threads, boolean ioWhileDrained, Writer out)
+            throws Exception {
+        try (NdjsonTraceSink sink = new NdjsonTraceSink(out);
+             TraceRecorder rec = new TraceRecorder(sink, threads, ioWhileDrained)) {
             sink.start(NdjsonTraceSink.header(rec.graph(), rec.threadNames()));
             Result r = rec.run(choices);
             sink.stop();
@@ -166,7 +187,7 @@ public final class TraceRecorder implements AutoCloseable {
         }
         List<Runnable> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        if (nothingDrained()) {
+        if (nothingDrained() || ioWhileDrained) {
             for (int t = 0; t < io.size(); t++) {
                 int tt = t;
                 names.add("write@io" + t);
