@@ -120,6 +120,10 @@ public final class TraceCommand implements Runnable {
         @Option(names = "--out", required = true)
         Path out;
 
+        @Option(names = "--broken-io-while-drained", hidden = true,
+                description = "A deliberately broken core variant (I/O inside drained sections), for teeth.")
+        boolean broken;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
@@ -129,7 +133,12 @@ public final class TraceCommand implements Runnable {
             }
             TraceRecorder.Result r;
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                r = TraceRecorder.record(seed, steps, threads, w);
+                java.util.Random rnd = new java.util.Random(seed);
+                java.util.List<Integer> choices = new java.util.ArrayList<>();
+                for (int k = 0; k < steps; k++) {
+                    choices.add(rnd.nextInt(1 << 20));
+                }
+                r = TraceRecorder.record(choices, threads, broken, w);
             }
             spec.commandLine().getOut().println("recorded " + r.events() + " events from " + r.steps() + " steps ("
                     + r.refused() + " refused commands) into " + out);

@@ -74,11 +74,41 @@ public final class TraceValidator {
                 throw new IOException("TLC failed (exit " + exit + ") on the trace spec; output in "
                         + run.outputFile() + ": " + run.output().errorMessages());
             }
-            List<String> enabled = violated != null ? List.of() : enabledAfter(dir, trace, matched);
+            List<String> enabled = violated != null ? List.of() : enabledAfterBounded(dir, trace, matched);
             return new Verdict(false, trace.size(), matched, violated, enabled, run.seconds(),
                     run.output().distinctStates().orElse(0));
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /** Seconds the enabled-actions run may take (property blockgraph.trace.enabledTimeout). */
+    static final long ENABLED_TIMEOUT = Long.getLong("blockgraph.trace.enabledTimeout", 30);
+
+    /**
+     * {@link #enabledAfter} with a time bound: in some states TLC 2.18 does not finish evaluating ENABLED of the
+     * recursive quiesce actions (diary entry 5); the TLC subprocess of this folder is then destroyed and the
+     * verdict says the enabled set is unknown.
+     */
+    private List<String> enabledAfterBounded(Path dir, TraceModule trace, int prefix)
+            throws IOException, InterruptedException {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<List<String>> f = ex.submit(() -> enabledAfter(dir, trace, prefix));
+            try {
+                return f.get(ENABLED_TIMEOUT, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                String mark = dir.toString();
+                ProcessHandle.current().descendants()
+                        .filter(h -> h.info().commandLine().map(c -> c.contains(mark)).orElse(false))
+                        .forEach(ProcessHandle::destroyForcibly);
+                f.cancel(true);
+                return List.of("(unknown: TLC did not evaluate ENABLED within " + ENABLED_TIMEOUT + " s)");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("listing the enabled actions failed", e.getCause());
+            }
+        } finally {
+            ex.shutdownNow();
         }
     }
 
