@@ -1,0 +1,147 @@
+package org.blockgraph.trace;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.graph.GraphState;
+
+/**
+ * A {@link TraceSink} that writes one ndjson line per action: {@code {"seq":..,"action":..,"args":{..},"post":{..}}},
+ * preceded by one header line {@code {"header":{..}}} that carries the model constants (nodes, BlockBackends,
+ * threads, the initial graph) of the trace spec (spec/trace/DrainTrace.tla).
+ *
+ * <p>Order: {@link #emit} takes the sequence number and writes the line under this sink's monitor, so the file
+ * order is the order of the {@code emit} calls. That order is the order of the actions exactly when every action's
+ * emit runs inside the critical section that commits it; the control-thread actions (drain, graph lock, graph
+ * changes) do, under the control lock; the I/O-thread actions do not all do (see docs/trace-validation.md,
+ * divergence diary).
+ *
+ * <p>Recording starts with {@link #start}: events emitted before (building the initial graph) are not recorded,
+ * because the trace spec begins from the graph the header describes.
+ */
+public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
+
+    private final ObjectMapper json = new ObjectMapper()
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private final Writer out;
+    /** Plain under the monitor; volatile so that {@link #enabled()} is a cheap unlocked read. */
+    private volatile boolean recording;
+    /** Guarded by this. */
+    private long seq;
+
+    /** A sink that writes to {@code out} once {@link #start} is called; closing the sink closes {@code out}. */
+    public NdjsonTraceSink(Writer out) {
+        this.out = out;
+    }
+
+    @Override
+    public boolean enabled() {
+        return recording;
+    }
+
+    /** Writes the header line and starts recording. */
+    public synchronized void start(Map<String, Object> header) {
+        if (recording) {
+            throw new IllegalStateException("trace already started");
+        }
+        writeLine(Map.of("header", header));
+        recording = true;
+    }
+
+    /** Stops recording (later events are dropped) and flushes. */
+    public synchronized void stop() {
+        recording = false;
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Events written so far. */
+    public synchronized long events() {
+        return seq;
+    }
+
+    @Override
+    public synchronized void emit(SpecAction action, Map<String, Object> args, Map<String, Object> post) {
+        if (!recording) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("seq", ++seq);
+        line.put("action", action.name());
+        line.put("args", new TreeMap<>(args));
+        line.put("post", post);
+        writeLine(line);
+    }
+
+    private void writeLine(Object value) {
+        try {
+            out.write(json.writeValueAsString(value));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        recording = false;
+        out.close();
+    }
+
+    /**
+     * The header for a trace that starts from {@code graph}'s current structure: its live nodes, its
+     * BlockBackends (root parents) and every edge as {@code {parent, parentKind, role, child}}, plus the names
+     * of the threads that will submit I/O.
+     */
+    public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads) {
+        GraphState st = graph.state();
+        java.util.List<String> nodes = new java.util.ArrayList<>();
+        java.util.List<Map<String, Object>> edges = new java.util.ArrayList<>();
+        java.util.Set<String> blks = new java.util.TreeSet<>();
+        for (GraphState.NodeState n : st.nodes()) {
+            nodes.add(n.name());
+            for (GraphState.EdgeState e : n.children()) {
+                edges.add(Map.of("parent", n.name(), "parentKind", "node", "role", e.name(), "child", e.child()));
+            }
+        }
+        for (GraphState.EdgeState e : st.rootEdges()) {
+            String[] kindName = parentName(e.parent());
+            if (kindName[0].equals("blk")) {
+                blks.add(kindName[1]);
+            }
+            edges.add(Map.of("parent", kindName[1], "parentKind", kindName[0], "role", e.name(), "child", e.child()));
+        }
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("spec", "drain");
+        h.put("nodes", nodes);
+        h.put("blks", java.util.List.copyOf(blks));
+        h.put("threads", java.util.List.copyOf(threads));
+        h.put("edges", edges);
+        return h;
+    }
+
+    /**
+     * Splits a parent description ({@code node 'x'}, {@code block device 'x'}, {@code job 'x'}) into
+     * {kind, name} with kind one of node, blk, job, other.
+     */
+    public static String[] parentName(String describe) {
+        int a = describe.indexOf('\'');
+        int b = describe.lastIndexOf('\'');
+        String name = a >= 0 && b > a ? describe.substring(a + 1, b) : describe;
+        String kind = describe.startsWith("node ") ? "node"
+                : describe.startsWith("block device ") ? "blk"
+                : describe.startsWith("job ") ? "job" : "other";
+        return new String[] {kind, name};
+    }
+}
