@@ -158,12 +158,12 @@ public class BlockBackendDrainLincheckTest {
 
     @Test
     void modelChecking() {
-        LinChecker.check(BlockBackendDrainLincheckTest.class, Budget.modelChecking(Spec.class, 3, 2));
+        LinChecker.check(BlockBackendDrainLincheckTest.class, Budget.modelChecking(Spec.class, 2, 3));
     }
 
     @Test
     void stress() {
-        LinChecker.check(BlockBackendDrainLincheckTest.class, Budget.stress(Spec.class, 3, 2));
+        LinChecker.check(BlockBackendDrainLincheckTest.class, Budget.stress(Spec.class, 2, 3));
     }
 
     @Test

@@ -118,12 +118,12 @@ public class GraphLockLincheckTest {
 
     @Test
     void modelChecking() {
-        LinChecker.check(GraphLockLincheckTest.class, Budget.modelChecking(Spec.class, 3, 2));
+        LinChecker.check(GraphLockLincheckTest.class, Budget.modelChecking(Spec.class, 2, 3));
     }
 
     @Test
     void stress() {
-        LinChecker.check(GraphLockLincheckTest.class, Budget.stress(Spec.class, 3, 2));
+        LinChecker.check(GraphLockLincheckTest.class, Budget.stress(Spec.class, 2, 3));
     }
 
     @Test
