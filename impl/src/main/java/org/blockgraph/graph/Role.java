@@ -3,9 +3,23 @@ package org.blockgraph.graph;
 /**
  * The role of a child edge ({@code BDRV_CHILD_*}, reference §7): a set of bits.
  *
- * @param bits the role bits
+ * <p>A final class rather than a record on purpose: Lincheck 2.39's model checker reads the static fields of every
+ * class reachable from a test instance with {@code Unsafe.staticFieldBase}, which the JDK refuses for record classes
+ * ("can't get base address on a record class"), so a record here made every graph unverifiable by model checking.
  */
-public record Role(int bits) {
+public final class Role {
+    private final int bits;
+
+    /** A role with these bits. */
+    public Role(int bits) {
+        this.bits = bits;
+    }
+
+    /** The role bits. */
+    public int bits() {
+        return bits;
+    }
+
     /** The child stores guest data. */
     public static final int DATA = 1;
     /** The child stores metadata. */
@@ -29,6 +43,16 @@ public record Role(int bits) {
     /** Whether all bits of {@code mask} are set. */
     public boolean has(int mask) {
         return (bits & mask) == mask;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Role r && r.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(bits);
     }
 
     @Override

@@ -1,0 +1,71 @@
+package org.blockgraph.lincheck;
+
+import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
+import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+
+/**
+ * The budgets of every suite, from system properties so that CI and a deep run differ without code changes:
+ * {@code blockgraph.lincheck.iterations} and {@code blockgraph.lincheck.invocations} override both modes;
+ * {@code blockgraph.deep=true} raises the defaults (CI: 5 scenarios x 40 interleavings for model checking, 5 x
+ * 200 runs for stress; deep: 50 x 1000 and 50 x 5000).
+ *
+ * <p>Why the CI budget is far smaller than TOOLCHAIN.md's 20 x 500: under the model checker one interleaving of
+ * these suites costs about 0.3 to 0.7 s of wall time (measured on 2 cores shared with four other builds, load
+ * about 10), and the Lincheck threads use little CPU: Lincheck's scheduler hands turns over by spinning, which an
+ * overloaded machine punishes. Suspected, not proven: every drain and graph-lock
+ * wait goes through {@code AioWait}'s timed re-poll ({@code awaitNanos(50 ms)}) and its loop on the remaining time.
+ */
+final class Budget {
+    private Budget() {
+    }
+
+    static boolean deep() {
+        return Boolean.getBoolean("blockgraph.deep");
+    }
+
+    static int iterations() {
+        return Integer.getInteger("blockgraph.lincheck.iterations", deep() ? 50 : 5);
+    }
+
+    static int modelCheckingInvocations() {
+        return Integer.getInteger("blockgraph.lincheck.invocations", deep() ? 1000 : 40);
+    }
+
+    static int stressInvocations() {
+        return Integer.getInteger("blockgraph.lincheck.invocations", deep() ? 5000 : 200);
+    }
+
+    /** Model checking with the suite's scenario shape. */
+    static ModelCheckingOptions modelChecking(Class<?> spec, int threads, int actorsPerThread) {
+        return new ModelCheckingOptions()
+                .iterations(iterations())
+                .invocationsPerIteration(modelCheckingInvocations())
+                .threads(threads)
+                .actorsPerThread(actorsPerThread)
+                .actorsBefore(1)
+                .actorsAfter(1)
+                .sequentialSpecification(spec);
+    }
+
+    /** Stress testing with the suite's scenario shape. */
+    static StressOptions stress(Class<?> spec, int threads, int actorsPerThread) {
+        return new StressOptions()
+                .iterations(iterations())
+                .invocationsPerIteration(stressInvocations())
+                .threads(threads)
+                .actorsPerThread(actorsPerThread)
+                .actorsBefore(1)
+                .actorsAfter(1)
+                .sequentialSpecification(spec);
+    }
+
+    /** Model checking a broken twin: a small fixed budget is enough, and it must not grow with deep runs. */
+    static ModelCheckingOptions twin(Class<?> spec, int threads, int actorsPerThread) {
+        return new ModelCheckingOptions()
+                .iterations(10)
+                .invocationsPerIteration(100)
+                .threads(threads)
+                .actorsPerThread(actorsPerThread)
+                .sequentialSpecification(spec);
+    }
+}
