@@ -161,11 +161,16 @@ class Parallel030Test {
         var before = f.graph.state();
         Job c = f.jobs.commit(CommitOptions.of("drive0").top("img2").base("img0").filterNodeName("commit-filter")
                 .jobId("commit-drive0").speed(1024));
+        // The throttled commit may still be copying its first cluster (its BlockBackend then has a request in
+        // flight): hold it at a pause point so the before/after snapshots see only what the refused stream did.
+        c.userPause();
+        f.await(c, JobStatus.PAUSED);
         var during = f.graph.state();
         assertMsg("Cannot freeze 'backing' link to 'commit-filter'",
                 () -> f.jobs.stream(StreamOptions.of("node4").baseNode("node2").jobId("stream-node4")));
         assertEquals(during, f.graph.state(), "a refused stream changes nothing");
         assertTrue(f.jobs.registry().find("stream-node4").isEmpty());
+        c.userResume();
         c.setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
