@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +131,50 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams over the channel's own read and write. {@code Channels.newInputStream/newOutputStream} share one
+     * blocking lock, so a reader waiting for input would keep events and replies from being written.
+     */
+    static InputStream inputOf(SocketChannel ch) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                int n;
+                do {
+                    n = ch.read(java.nio.ByteBuffer.wrap(b, off, len));
+                } while (n == 0);
+                return n;
+            }
+        };
+    }
+
+    static OutputStream outputOf(SocketChannel ch) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+        };
+    }
+
     /** One connection: its session, its reader thread, and a lock serialising replies and events. */
     private final class Client {
         private final SocketChannel channel;
@@ -141,11 +184,11 @@ public final class QmpServer implements AutoCloseable {
 
         Client(SocketChannel channel) {
             this.channel = channel;
-            this.out = Channels.newOutputStream(channel);
+            this.out = outputOf(channel);
         }
 
         void run() {
-            try (InputStream in = Channels.newInputStream(channel)) {
+            try (InputStream in = new java.io.BufferedInputStream(inputOf(channel))) {
                 send("{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":1,\"major\":0},"
                         + "\"package\":\"blockgraph\"},\"capabilities\":[]}}");
                 ByteArrayOutputStream line = new ByteArrayOutputStream();
