@@ -36,6 +36,8 @@ public final class QmpServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread acceptor;
     private volatile boolean closing;
+    /** Set by {@code quit}; the client that sent it stops the daemon once its reply is written. */
+    private volatile boolean quitRequested;
 
     private QmpServer(QmpDispatcher dispatcher, Path path, ServerSocketChannel server) {
         this.dispatcher = dispatcher;
@@ -71,7 +73,7 @@ public final class QmpServer implements AutoCloseable {
             Files.deleteIfExists(dir);
         }
         QmpServer s = new QmpServer(dispatcher, abs, ch);
-        dispatcher.setOnQuit(s::stopAsync);
+        dispatcher.setOnQuit(() -> s.quitRequested = true);
         s.acceptor.start();
         return s;
     }
@@ -84,12 +86,6 @@ public final class QmpServer implements AutoCloseable {
     /** Blocks until {@code quit} or {@link #close()}. */
     public void awaitTermination() throws InterruptedException {
         stopped.await();
-    }
-
-    private void stopAsync() {
-        Thread t = new Thread(this::close, "qmp-quit");
-        t.setDaemon(true);
-        t.start();
     }
 
     @Override
@@ -226,6 +222,10 @@ public final class QmpServer implements AutoCloseable {
             boolean before = session.commandMode();
             String reply = session.handle(text);
             send(reply);
+            if (quitRequested) {
+                QmpServer.this.close();
+                return;
+            }
             if (!before && session.commandMode()) {
                 events = dispatcher.subscribe(this::event);
             }
