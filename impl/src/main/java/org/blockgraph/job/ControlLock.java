@@ -18,6 +18,20 @@ public interface ControlLock {
     /** Whether the calling thread holds the lock (hooks assert it). */
     boolean isHeldByCurrentThread();
 
+    /**
+     * Runs {@code task} under the lock. The default takes the lock and runs it now; a core whose control lock can
+     * defer work (run it when the current holder leaves) overrides this so that a job's completion never blocks
+     * an executor thread while, say, a drain holds the lock and waits for another job to reach a pause point.
+     */
+    default void execute(Runnable task) {
+        lock();
+        try {
+            task.run();
+        } finally {
+            unlock();
+        }
+    }
+
     /** A plain reentrant lock, for embedders and tests without a core. */
     static ControlLock reentrant() {
         ReentrantLock lock = new ReentrantLock();

@@ -466,6 +466,7 @@ public final class Job {
     private void sleepUntil(long deadline) {
         final long generation = ++timerGeneration;
         busy = false;
+        registry.notifyIdle();
         sleepTimer = registry.executor.schedule(
                 new JobTask(this, JobTask.Kind.WAKE, () -> wake(generation)), deadline);
     }
@@ -501,12 +502,21 @@ public final class Job {
                 transition(status == JobStatus.READY ? JobStatus.STANDBY : JobStatus.PAUSED);
                 paused = true;
                 busy = false;
+                registry.notifyIdle();
                 trace(SpecAction.JobPausePoint);
                 return;
             }
             if (forceCancel) {
                 endRun(firstError != null ? firstError.errno() : 0, null);
                 trace(SpecAction.JobStep, "outcome", "cancelled");
+                return;
+            }
+            // Upstream's block_job_ratelimit_sleep re-sleeps when woken early (a drain pause, a kick): a job
+            // entered before its rate-limit delay ran out goes back to sleep instead of copying again.
+            long now = registry.executor.clock().nanoTime();
+            long delay = limiter.pendingDelay(now);
+            if (delay > 0) {
+                sleepUntil(now + delay);
                 return;
             }
             stepRunning = true;
@@ -566,6 +576,7 @@ public final class Job {
                 submitEntry();
             } else {
                 busy = false;
+                registry.notifyIdle();
             }
         } else if (outcome instanceof StepOutcome.Done) {
             endRun(firstError != null ? firstError.errno() : 0, null);
@@ -586,26 +597,30 @@ public final class Job {
         busy = true;
         exitPending = true;
         cancelSleepTimer();
+        registry.notifyIdle(); // drainedPoll turns false once the run ended
         registry.executor.submit(new JobTask(this, JobTask.Kind.EXIT, this::runExit));
     }
 
     private void runExit() {
-        registry.control.lock();
-        mutex.lock();
-        try {
-            if (exitPending) {
-                runExitLocked();
+        // Through the control lock's execute: a core may defer it until the current holder (e.g. a drain waiting
+        // for another job of this executor) leaves, instead of blocking the executor thread.
+        registry.control.execute(() -> {
+            mutex.lock();
+            try {
+                if (exitPending) {
+                    runExitLocked();
+                }
+            } finally {
+                mutex.unlock();
             }
-        } finally {
-            mutex.unlock();
-            registry.control.unlock();
-        }
+        });
     }
 
     private void runExitLocked() {
         exitPending = false;
         // Not quiescent yet, but completion drains nodes; a busy job would make that drain wait for itself.
         busy = false;
+        registry.notifyIdle();
         trace(SpecAction.JobExit);
         completedLocked();
     }
@@ -814,6 +829,7 @@ public final class Job {
 
     private void doDismiss() {
         busy = false;
+        registry.notifyIdle();
         paused = false;
         deferred = true;
         exitPending = false;

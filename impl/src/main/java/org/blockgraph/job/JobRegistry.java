@@ -32,6 +32,8 @@ public final class JobRegistry implements AutoCloseable {
     private final List<Job> jobs = new ArrayList<>();
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AutoCloseable ownedExecutor;
+    /** Called (job mutex held) whenever a job's busy flag turns false; must not block. */
+    private volatile Runnable idleListener = () -> { };
 
     /** A registry on a default thread pool, with its own control lock and no tracing. */
     public JobRegistry() {
@@ -48,6 +50,19 @@ public final class JobRegistry implements AutoCloseable {
         this.control = Objects.requireNonNull(control, "control");
         this.trace = Objects.requireNonNull(trace, "trace");
         this.ownedExecutor = ownsExecutor ? (AutoCloseable) executor : null;
+    }
+
+    /**
+     * Installs what runs whenever a job stops being busy (the embedding graph's {@code aio_wait_kick}: a drain
+     * may be polling for the job). Runs with the job mutex held; must not block or take other locks in a way that
+     * could wait for the job mutex.
+     */
+    public void setIdleListener(Runnable listener) {
+        idleListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    void notifyIdle() {
+        idleListener.run();
     }
 
     /** The executor job tasks run on. */

@@ -37,6 +37,14 @@ final class RateLimiter {
         return bytesPerSecond;
     }
 
+    /** How long the job must still sleep at {@code now} before it may copy again (0 if it may copy now). */
+    long pendingDelay(long now) {
+        if (bytesPerSecond == 0) {
+            return 0;
+        }
+        return Math.max(0, theoreticalTime - now - BURST_NANOS);
+    }
+
     /** Accounts {@code bytes} copied at {@code now} and returns how long the job must sleep before its next copy. */
     long consume(long bytes, long now) {
         if (bytesPerSecond == 0 || bytes <= 0) {

@@ -111,4 +111,23 @@ public enum SpecAction {
     JobAbort,
     /** The job reached CONCLUDED (and NULL if auto-dismissed or never started). */
     JobConclude,
+
+    // ---- Chain / stream / commit (org.blockgraph.chain, org.blockgraph.blockjob; spec/chain). Environment:
+    /** {@code block-stream} accepted: filter inserted, links frozen, nodes blocked, job created. */
+    StreamStart,
+    /** {@code block-commit} of an intermediate layer accepted. */
+    CommitStart,
+    /** {@code block-commit} of the active layer accepted (mirror-style). */
+    ActiveCommitStart,
+    // System:
+    /** A job froze its range of links (inside its start). */
+    ChainFreeze,
+    /** A job released its frozen links (inside its completion). */
+    ChainUnfreeze,
+    /** A job inserted its filter node (copy-on-read, commit_top, mirror_top). */
+    InsertFilter,
+    /** A job dropped its filter node. */
+    RemoveFilter,
+    /** A job copied one cluster (stream: into the top; commit: into the base). */
+    JobCopyCluster,
 }

@@ -7,14 +7,21 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.blockgraph.checker.check.ModelChecker;
 import org.blockgraph.checker.check.ModelResult;
+import org.blockgraph.checker.distributed.DistributedChecker;
+import org.blockgraph.checker.distributed.DistributedSettings;
+import org.blockgraph.checker.distributed.TlcDistributed;
 import org.blockgraph.checker.manifest.Manifest;
 import org.blockgraph.checker.manifest.ManifestConsistency;
 import org.blockgraph.checker.manifest.ManifestException;
@@ -25,8 +32,11 @@ import org.blockgraph.checker.manifest.ModelEntry;
 import org.blockgraph.checker.report.HtmlReport;
 import org.blockgraph.checker.report.ResultTable;
 import org.blockgraph.checker.report.SummaryRow;
+import org.blockgraph.checker.simulate.DurationParser;
+import org.blockgraph.checker.simulate.TimedSimulation;
 import org.blockgraph.checker.tlc.CounterexampleFormatter;
 import org.blockgraph.checker.tlc.OutcomeKind;
+import org.blockgraph.checker.tlc.Progress;
 import org.blockgraph.checker.tlc.SpecError;
 import org.blockgraph.checker.tlc.TlcJar;
 import picocli.CommandLine.Command;
@@ -63,7 +73,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "TLC workers for models expected to pass (default: available cores; negative models"
-                    + " always use 1).")
+                    + " always use 1). With --distributed: threads per local worker process (default: the cores"
+                    + " divided among them).")
     Integer workers;
 
     @Option(names = "--spec-dir", paramLabel = "DIR",
@@ -74,6 +85,40 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Also print the counterexamples of expected violations and every model's TLC output"
                     + " path.")
     boolean verbose;
+
+    @Option(names = "--distributed", description = "Run with TLC's distributed mode (a TLCServer here and TLCWorkers"
+            + " on the --workers-on hosts). Models it cannot judge (negative, simulation, temporal properties) run"
+            + " locally and say so.")
+    boolean distributed;
+
+    @Option(names = "--workers-on", paramLabel = "HOST[,HOST...]", split = ",",
+            description = "One TLC worker process per entry. localhost/127.0.0.1 workers are started here; for other"
+                    + " hosts the command to run there is printed and the server waits for them.")
+    List<String> workersOn = new ArrayList<>();
+
+    @Option(names = "--server-only", description = "Start only the TLC server for the one --model and print the"
+            + " command for workers (blockgraph worker --server HOST --port PORT) to run by hand.")
+    boolean serverOnly;
+
+    @Option(names = "--server-host", paramLabel = "HOST", description = "The address workers on other machines reach"
+            + " this one at (default: this machine's host name; 127.0.0.1 when every worker is local).")
+    String serverHost;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The TLC server's RMI registry port (default: a free"
+            + " port when every worker is local, else TLC's 10997).")
+    Integer port;
+
+    @Option(names = "--simulate", paramLabel = "DURATION", description = "Random simulation of each --model for this"
+            + " long (e.g. 30s, 5m, 1h30m) instead of exhaustive search; stops at the first violation.")
+    String simulate;
+
+    @Option(names = "--depth", paramLabel = "D", description = "With --simulate: steps per behaviour (default: the"
+            + " manifest's simulate depth, else 100).")
+    Integer depth;
+
+    @Option(names = "--seed", paramLabel = "S", description = "With --simulate: the first TLC seed (default: the"
+            + " manifest's simulate seed, else random; printed).")
+    Long seed;
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -98,6 +143,18 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (workers != null && workers < 1) {
             return usageError(err, "--workers must be at least 1, was " + workers);
+        }
+        String modeProblem = modeProblem();
+        if (modeProblem != null) {
+            return usageError(err, modeProblem);
+        }
+        Duration budget = null;
+        if (simulate != null) {
+            try {
+                budget = DurationParser.parse(simulate);
+            } catch (IllegalArgumentException e) {
+                return usageError(err, "--simulate: " + e.getMessage());
+            }
         }
 
         Manifest manifest;
@@ -152,21 +209,66 @@ public final class CheckCommand implements Callable<Integer> {
         }
         human.flush();
         boolean terminal = System.console() != null && !json;
+        Runner runner;
+        if (simulate != null) {
+            TimedSimulation sim = new TimedSimulation(jar.get(), outputDir, w);
+            Duration b = budget;
+            runner = (entry, progress, events) -> {
+                TimedSimulation.Result r = sim.check(manifest, entry, b,
+                        depth == null ? OptionalInt.empty() : OptionalInt.of(depth),
+                        seed == null ? OptionalLong.empty() : OptionalLong.of(seed), progress);
+                List<String> notes = new ArrayList<>();
+                notes.add(r.summary());
+                r.reproduce().ifPresent(x -> notes.add("reproduce the violation with TLC: " + x));
+                return new Ran(r.result(), notes);
+            };
+        } else if (distributed || serverOnly) {
+            DistributedSettings settings;
+            try {
+                settings = distributedSettings(w);
+            } catch (IOException | IllegalArgumentException e) {
+                return usageError(err, e.getMessage());
+            }
+            DistributedChecker dc = new DistributedChecker(checker, settings);
+            if (serverOnly) {
+                Optional<String> local = dc.whyLocal(manifest, selected.get(0));
+                if (local.isPresent()) {
+                    return usageError(err, "--server-only: model " + selected.get(0).name() + " cannot run"
+                            + " distributed (" + local.get() + "); check it without --server-only");
+                }
+            }
+            runner = (entry, progress, events) -> {
+                DistributedChecker.Result r = dc.check(manifest, entry, events);
+                return new Ran(r.result(), r.notes());
+            };
+        } else {
+            runner = (entry, progress, events) -> new Ran(checker.check(manifest, entry, progress), List.of());
+        }
         List<ModelResult> results = new ArrayList<>();
         int n = 0;
         for (ModelEntry entry : selected) {
             n++;
             String prefix = String.format(Locale.ROOT, "[%d/%d] %s", n, selected.size(), entry.name());
-            ModelResult r;
-            if (terminal) {
+            Ran r;
+            Consumer<String> events = line -> {
+                human.println("      " + line);
+                human.flush();
+            };
+            if (terminal && !distributed && !serverOnly) {
                 try (ProgressLine line = new ProgressLine(human, prefix)) {
-                    r = checker.check(manifest, entry, line::update);
+                    r = runner.run(entry, line::update, events);
                 }
             } else {
-                r = checker.check(manifest, entry, null);
+                if (distributed || serverOnly) {
+                    human.println(prefix + ": starting");
+                    human.flush();
+                }
+                r = runner.run(entry, null, events);
             }
-            results.add(r);
-            printResult(human, prefix, r);
+            results.add(r.result());
+            printResult(human, prefix, r.result());
+            r.notes().forEach(note -> human.println("      " + note));
+            human.flush();
         }
 
         List<SummaryRow> rows = results.stream().map(SummaryRow::of).toList();
@@ -185,6 +287,65 @@ public final class CheckCommand implements Callable<Integer> {
             writeReport(outputDir, rows, human);
         }
         return results.stream().allMatch(ModelResult::matches) ? Main.EXIT_OK : Main.EXIT_MISMATCH;
+    }
+
+    /** One model's run in whichever mode was chosen, with the lines to print under its result. */
+    private record Ran(ModelResult result, List<String> notes) {
+    }
+
+    @FunctionalInterface
+    private interface Runner {
+        Ran run(ModelEntry entry, Consumer<Progress> progress, Consumer<String> events) throws InterruptedException;
+    }
+
+    /** What is wrong with the combination of mode options, or {@code null}. */
+    private String modeProblem() {
+        if (simulate != null && (distributed || serverOnly)) {
+            return "--simulate cannot be combined with --distributed or --server-only";
+        }
+        if (simulate != null && models.isEmpty()) {
+            return "--simulate needs the models to simulate: --model NAME (repeatable)";
+        }
+        if (simulate == null && (depth != null || seed != null)) {
+            return "--depth and --seed apply only to --simulate";
+        }
+        if (depth != null && depth < 1) {
+            return "--depth must be at least 1, was " + depth;
+        }
+        if (distributed && serverOnly) {
+            return "--server-only already means distributed: use one of --distributed and --server-only";
+        }
+        if (distributed && workersOn.isEmpty()) {
+            return "--distributed needs --workers-on HOST[,HOST...] (e.g. --workers-on localhost,localhost)";
+        }
+        if (!workersOn.isEmpty() && !distributed) {
+            return "--workers-on applies only to --distributed";
+        }
+        if (workersOn.stream().anyMatch(h -> h.isBlank() || !h.strip().matches("[A-Za-z0-9.:\\[\\]_-]+"))) {
+            return "--workers-on: invalid host in " + String.join(",", workersOn);
+        }
+        if (serverOnly && models.size() != 1) {
+            return "--server-only runs the server for exactly one model: give one --model NAME";
+        }
+        if ((port != null || serverHost != null) && !distributed && !serverOnly) {
+            return "--port and --server-host apply only to --distributed and --server-only";
+        }
+        if (port != null && (port < 1 || port > 65535)) {
+            return "--port must be in 1..65535, was " + port;
+        }
+        return null;
+    }
+
+    private DistributedSettings distributedSettings(int w) throws IOException {
+        List<String> hosts = workersOn.stream().map(String::strip).toList();
+        long local = hosts.stream().filter(TlcDistributed::isLoopback).count();
+        boolean allLocal = !serverOnly && local == hosts.size();
+        int p = port != null ? port : allLocal ? DistributedChecker.freePort() : TlcDistributed.DEFAULT_PORT;
+        String host = serverHost != null ? serverHost
+                : allLocal ? "127.0.0.1" : java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        // local workers share this machine's cores; --workers, when given, is the thread count of each
+        int threads = workers != null ? workers : (int) Math.max(1, w / Math.max(1, local));
+        return new DistributedSettings(hosts, host, p, threads, serverOnly);
     }
 
     private void printResult(PrintWriter out, String prefix, ModelResult r) {
@@ -213,8 +374,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (expectedResult && !r.matches() && r.entry().mode() == Mode.EXHAUSTIVE) {
             out.println(indent + "if the change is intended, record: " + recorded(r));
         }
+        // a simulation's violation is what the user ran it for: its trace always
         boolean showTrace = r.outcome().isViolation() && !r.output().trace().isEmpty()
-                && (!expectedResult || verbose);
+                && (!expectedResult || verbose || simulate != null);
         if (showTrace) {
             out.println(indent + "counterexample (" + r.output().traceLength() + " states; only changed variables"
                     + " shown):");

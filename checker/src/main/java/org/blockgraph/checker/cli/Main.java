@@ -7,14 +7,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code blockgraph} command line. Subcommands: {@code check} (TLC over the model manifest); later issues add
+ * The {@code blockgraph} command line. Subcommands: {@code check} (TLC over the model manifest), {@code worker} (a TLC worker for a distributed check); later issues add
  * {@code trace}, {@code serve} and {@code bench} here.
  *
  * <p>Exit codes: 0 success; 1 a check found a mismatch; 2 usage or manifest error.
  */
 @Command(name = "blockgraph", mixinStandardHelpOptions = true, version = "blockgraph 0.1.0",
         description = "A virtual-disk block layer specified in TLA+ and implemented in Java.",
-        subcommands = {CheckCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, WorkerCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code: every check passed. */

@@ -39,7 +39,12 @@ public final class ManifestLoader {
     public static final List<String> FAMILIES = List.of("drain", "chain");
     /** TLC arguments the checker sets itself and an entry may therefore not pass in {@code tlcArgs}. */
     public static final List<String> RESERVED_TLC_ARGS = List.of("-workers", "-metadir", "-config", "-simulate",
-            "-depth", "-seed");
+            "-depth");
+    /**
+     * Set by the checker for simulate models (from {@code simulate.seed}). An exhaustive model may pass it: there it
+     * fixes the order of TLC's liveness search, which makes a liveness counterexample's length reproducible.
+     */
+    static final String SEED_ARG = "-seed";
 
     static final Pattern NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_-]*$");
     static final Pattern EXPECTED = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
@@ -184,6 +189,10 @@ public final class ManifestLoader {
                 problems.add(at + ".simulate: only allowed with \"mode\": \"simulate\"");
             }
         } else if (mode == Mode.SIMULATE) {
+            if (tlcArgs.contains(SEED_ARG)) {
+                problems.add(at + ".tlcArgs: -seed is set by the checker itself for a simulate model"
+                        + " (use simulate.seed)");
+            }
             if (!node.has("simulate")) {
                 problems.add(at + ".simulate: required for a simulate model ({\"num\": N, \"depth\": D, \"seed\": S})");
             }

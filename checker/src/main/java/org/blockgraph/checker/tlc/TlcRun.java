@@ -11,10 +11,17 @@ import java.util.List;
  * @param seconds    wall time
  * @param output     the parsed output
  * @param outputFile where the full output is kept
+ * @param stopped    the run was destroyed at its time limit (its exit code then means nothing)
  */
-public record TlcRun(List<String> command, int exitCode, double seconds, TlcOutput output, Path outputFile) {
+public record TlcRun(List<String> command, int exitCode, double seconds, TlcOutput output, Path outputFile,
+                     boolean stopped) {
 
     public TlcRun {
         command = List.copyOf(command);
+    }
+
+    /** A run that ended by itself. */
+    public TlcRun(List<String> command, int exitCode, double seconds, TlcOutput output, Path outputFile) {
+        this(command, exitCode, seconds, output, outputFile, false);
     }
 }

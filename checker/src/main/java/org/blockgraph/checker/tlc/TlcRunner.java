@@ -7,12 +7,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +47,13 @@ public final class TlcRunner {
     private TlcRunner() {
     }
 
+    /** Stops runs whose time limit has passed (daemon: never keeps the JVM alive). */
+    private static final ScheduledExecutorService STOPPER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "blockgraph-tlc-stopper");
+        t.setDaemon(true);
+        return t;
+    });
+
     /**
      * Runs one invocation to completion.
      *
@@ -50,21 +63,46 @@ public final class TlcRunner {
      */
     public static TlcRun run(TlcInvocation invocation, Path outputFile, Consumer<Progress> progress)
             throws IOException, InterruptedException {
+        return run(invocation::command, invocation.workingDirectory(), invocation.cfg(), outputFile, null, progress,
+                null);
+    }
+
+    /**
+     * Runs any TLC entry point (tlc2.TLC, the distributed TLCServer) the same way: fresh metadir, output kept and
+     * parsed, subprocess reaped if the JVM stops.
+     *
+     * @param command     the command line, given the fresh metadir
+     * @param workingDir  the folder to run in (the MC module's)
+     * @param cfg         the cfg, named in cfg errors; may be {@code null}
+     * @param outputFile  where to keep the full output (its folder is created)
+     * @param lines       receives every output line as it arrives; may be {@code null}
+     * @param progress    receives each progress report; may be {@code null}
+     * @param timeLimit   the process is destroyed once this much time has passed ({@link TlcRun#stopped()} is then
+     *                    true); {@code null} for no limit
+     */
+    public static TlcRun run(Function<Path, List<String>> command, Path workingDir, Path cfg, Path outputFile,
+                             Consumer<String> lines, Consumer<Progress> progress, Duration timeLimit)
+            throws IOException, InterruptedException {
         Path metadir = Files.createTempDirectory("blockgraph-tlc-");
-        List<String> command = invocation.command(metadir);
+        List<String> cmd = command.apply(metadir);
         Files.createDirectories(outputFile.toAbsolutePath().getParent());
-        TlcOutputParser parser = new TlcOutputParser(invocation.cfg());
+        TlcOutputParser parser = new TlcOutputParser(cfg);
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .directory(invocation.workingDirectory().toFile())
+        Process process = new ProcessBuilder(cmd)
+                .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .start();
         LIVE.put(process, metadir);
+        AtomicBoolean stopped = new AtomicBoolean();
+        ScheduledFuture<?> stop = timeLimit == null ? null : STOPPER.schedule(() -> {
+            stopped.set(true);
+            process.destroyForcibly();
+        }, Math.max(1, timeLimit.toMillis()), TimeUnit.MILLISECONDS);
         int exit;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
              BufferedWriter out = Files.newBufferedWriter(outputFile, StandardCharsets.UTF_8)) {
-            out.write("# " + String.join(" ", command) + "\n# cwd: " + invocation.workingDirectory() + "\n");
+            out.write("# " + String.join(" ", cmd) + "\n# cwd: " + workingDir + "\n");
             out.flush();
             String line;
             while ((line = in.readLine()) != null) {
@@ -74,13 +112,23 @@ public final class TlcRunner {
                 // keeps what TLC printed (TLC prints little: progress once a minute)
                 out.flush();
                 parser.accept(line);
+                if (lines != null) {
+                    lines.accept(line);
+                }
                 if (progress != null) {
                     Progress.parse(line).ifPresent(progress);
                 }
             }
             exit = process.waitFor();
-            out.write("# exit code " + exit + "\n");
+            if (stop != null) {
+                stop.cancel(false);
+            }
+            out.write(stopped.get() ? "# stopped after the time limit of " + timeLimit.toMillis() + " ms\n"
+                    : "# exit code " + exit + "\n");
         } finally {
+            if (stop != null) {
+                stop.cancel(false);
+            }
             if (process.isAlive()) {
                 process.destroyForcibly();
                 process.waitFor();
@@ -89,7 +137,7 @@ public final class TlcRunner {
             deleteTree(metadir);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TlcRun(command, exit, seconds, parser.result(), outputFile);
+        return new TlcRun(cmd, exit, seconds, parser.result(), outputFile, stopped.get());
     }
 
     private static void deleteTree(Path dir) {

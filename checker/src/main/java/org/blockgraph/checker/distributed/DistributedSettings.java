@@ -1,0 +1,43 @@
+package org.blockgraph.checker.distributed;
+
+import java.util.List;
+
+/**
+ * How a distributed run is laid out.
+ *
+ * @param workerHosts   one entry per worker process; loopback names ({@code localhost}, {@code 127.0.0.1}) are
+ *                      started by the tool, other hosts get the command to run there. Empty with
+ *                      {@code serverOnly}.
+ * @param serverHost    the address workers reach the server at (also what the server's RMI stubs advertise)
+ * @param port          the server's RMI registry port
+ * @param localThreads  threads per local worker process
+ * @param serverOnly    start only the server; workers are started by hand ({@code blockgraph worker})
+ */
+public record DistributedSettings(List<String> workerHosts, String serverHost, int port, int localThreads,
+                                  boolean serverOnly) {
+
+    public DistributedSettings {
+        workerHosts = List.copyOf(workerHosts);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 1..65535, was " + port);
+        }
+        if (localThreads < 1) {
+            throw new IllegalArgumentException("threads per worker must be >= 1, was " + localThreads);
+        }
+    }
+
+    /** Worker processes the tool starts itself. */
+    public int localWorkers() {
+        return (int) workerHosts.stream().filter(TlcDistributed::isLoopback).count();
+    }
+
+    /** Hosts that need the worker command run on them by hand. */
+    public List<String> remoteHosts() {
+        return workerHosts.stream().filter(h -> !TlcDistributed.isLoopback(h)).toList();
+    }
+
+    /** Whether every worker runs on this machine (then everything stays on 127.0.0.1). */
+    public boolean allLocal() {
+        return !serverOnly && remoteHosts().isEmpty();
+    }
+}

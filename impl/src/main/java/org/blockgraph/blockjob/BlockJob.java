@@ -1,0 +1,177 @@
+package org.blockgraph.blockjob;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.blockgraph.chain.OpBlockers;
+import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.graph.Child;
+import org.blockgraph.graph.GraphException;
+import org.blockgraph.graph.Node;
+import org.blockgraph.graph.Parent;
+import org.blockgraph.graph.ParentKind;
+import org.blockgraph.graph.Role;
+import org.blockgraph.io.BlockBackend;
+import org.blockgraph.job.Job;
+import org.blockgraph.job.JobDriver;
+import org.blockgraph.trace.SpecAction;
+
+/**
+ * A job on the graph (upstream's BlockJob): a {@link JobDriver} that is also a graph {@link Parent} of kind job,
+ * named {@code <type> job '<id>'} in permission errors. Each node it adds ({@code block_job_add_bdrv}) gets a job
+ * edge with the given permissions and an op blocker on every op type; the edges' drain callbacks pause and resume
+ * the job (reference §1.5), and a drain polls the job until it is not busy.
+ *
+ * <p>Completion hooks ({@code prepare}, {@code commit}, {@code abort}, {@code clean}) run under the graph's control
+ * lock (the job registry's control lock is the graph's), on the executor's exit task: never inside a drain's wait,
+ * since a drainer holds that lock.
+ */
+public abstract class BlockJob implements JobDriver, Parent {
+    protected final BlockGraph graph;
+    private final OpBlockers blockers;
+    private final OpBlockers.Blocker blocker;
+    private final Map<Child, Node> edges = new LinkedHashMap<>();
+    private final List<BlockBackend> backends = new ArrayList<>();
+    private final String id;
+    protected volatile Job job;
+
+    protected BlockJob(BlockGraph graph, String id) {
+        this.graph = graph;
+        this.id = id;
+        this.blockers = OpBlockers.of(graph);
+        this.blocker = new OpBlockers.Blocker(this, "block device is in use by block job: " + type());
+    }
+
+    /** The job once created (null while it is being set up). */
+    public Job job() {
+        return job;
+    }
+
+    /** {@code block_job_add_bdrv}: a job edge on {@code n} and an op blocker on all its op types. */
+    protected final Child addNode(String role, Node n, int perm, int shared) {
+        Child edge = graph.attachParent(this, role, Role.NONE, n, perm, shared);
+        edges.put(edge, n);
+        blockers.blockAll(n, blocker);
+        return edge;
+    }
+
+    /** {@code block_job_remove_all_bdrv}: detaches every job edge and lifts the blockers. */
+    protected final void removeAllNodes() {
+        for (Map.Entry<Child, Node> e : new ArrayList<>(edges.entrySet())) {
+            blockers.unblockAll(e.getValue(), blocker);
+            if (e.getKey().node() != null) {
+                blockers.unblockAll(e.getKey().node(), blocker);
+                graph.detachParent(e.getKey());
+            }
+            edges.remove(e.getKey());
+        }
+    }
+
+    /** A BlockBackend of the job with request queuing disabled (stream's s->blk, commit's s->base / s->top). */
+    protected final BlockBackend newBackend(Node n, int perm, int shared) {
+        BlockBackend b = new BlockBackend(graph, null, perm, shared, 4);
+        b.setDisableRequestQueuing(true);
+        try {
+            b.insert(n);
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+        backends.add(b);
+        return b;
+    }
+
+    /** Closes one of the job's BlockBackends. */
+    protected final void closeBackend(BlockBackend b) {
+        if (b != null && backends.remove(b)) {
+            b.close();
+        }
+    }
+
+    /**
+     * Drops a job filter ({@code bdrv_drop_filter}) unless it is already gone: an implicit filter that lost its
+     * last parent (its parents were moved away) was deleted with it.
+     */
+    protected final void dropFilterNode(Node filter) {
+        if (filter == null || filter.isRemoved()) {
+            return;
+        }
+        String name = filter.name();
+        graph.removeFilter(filter);
+        trace(SpecAction.RemoveFilter, Map.of("filter", name));
+    }
+
+    /** Closes the job's BlockBackends. */
+    protected final void closeBackends() {
+        for (BlockBackend b : backends) {
+            b.close();
+        }
+        backends.clear();
+    }
+
+    /** Emits a chain-family trace event; free when tracing is off. */
+    protected final void trace(SpecAction action, Map<String, Object> args) {
+        if (graph.trace().enabled()) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("job", id == null ? "" : id);
+            a.putAll(args);
+            graph.trace().emit(action, a, Map.of());
+        }
+    }
+
+    /** Freezes links from {@code top} to (excluding) {@code base}, traced. */
+    protected final void freeze(Node top, Node base) {
+        graph.freezeBackingChain(top, base);
+        trace(SpecAction.ChainFreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
+    }
+
+    /** Unfreezes links from {@code top} to (excluding) {@code base}, traced. */
+    protected final void unfreeze(Node top, Node base) {
+        graph.unfreezeBackingChain(top, base);
+        trace(SpecAction.ChainUnfreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
+    }
+
+    /** Graph errors inside a completion become the job's error (upstream turns them into -EPERM). */
+    protected static org.blockgraph.job.JobException asJobError(GraphException e) {
+        return new org.blockgraph.job.JobException(org.blockgraph.job.Errno.EPERM, e.getMessage());
+    }
+
+    @Override
+    public final ParentKind kind() {
+        return ParentKind.JOB;
+    }
+
+    @Override
+    public final String describe() {
+        return type() + " job '" + (id == null ? "" : id) + "'";
+    }
+
+    @Override
+    public final void drainedBegin(Child edge) {
+        Job j = job;
+        if (j != null) {
+            j.pause();
+        }
+    }
+
+    @Override
+    public final boolean drainedPoll(Child edge) {
+        Job j = job;
+        return j != null && j.drainedPoll();
+    }
+
+    @Override
+    public final void drainedEnd(Child edge) {
+        Job j = job;
+        if (j != null) {
+            j.resume();
+        }
+    }
+
+    @Override
+    public String drainState() {
+        Job j = job;
+        return j == null ? "" : "job=" + j.status().qapiName();
+    }
+}

@@ -1,0 +1,160 @@
+package org.blockgraph.chain;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.graph.Child;
+import org.blockgraph.graph.Node;
+import org.blockgraph.graph.ParentKind;
+import org.blockgraph.io.BlockBackend;
+
+/**
+ * Backing-chain helpers with upstream's names (spec/chain: {@code Path}, {@code SkipFilters}, {@code OverlayOf},
+ * {@code AboveOf}). A chain link is a node's filter-or-COW child: its backing, or a filter's filtered child.
+ * Callers hold the control lock when the answer must stay true.
+ */
+public final class Chains {
+    private Chains() {
+    }
+
+    /** {@code bdrv_filter_or_cow_child}: the link below {@code n}, or null. */
+    public static Child filterOrCowChild(Node n) {
+        String name = n.driver().filterOrCowChildName();
+        return name == null ? null : n.child(name);
+    }
+
+    /** {@code bdrv_filter_or_cow_bs}: the node below {@code n} in its chain, or null. */
+    public static Node filterOrCow(Node n) {
+        Child c = filterOrCowChild(n);
+        return c == null ? null : c.node();
+    }
+
+    /** {@code bdrv_cow_bs}: the backing node of a non-filter, or null. */
+    public static Node cow(Node n) {
+        return n.driver().isFilter() ? null : filterOrCow(n);
+    }
+
+    /** {@code bdrv_skip_filters}: the first non-filter node at or below {@code n}. */
+    public static Node skipFilters(Node n) {
+        while (n != null && n.driver().isFilter()) {
+            n = filterOrCow(n);
+        }
+        return n;
+    }
+
+    /** The nodes from {@code top} down the chain to its end (top first). */
+    public static List<Node> chain(Node top) {
+        List<Node> out = new ArrayList<>();
+        for (Node i = top; i != null && out.size() < 10_000; i = filterOrCow(i)) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    /** Whether {@code n} is in the chain strictly below {@code top}. */
+    public static boolean isBelow(Node top, Node n) {
+        for (Node i = filterOrCow(top); i != null; i = filterOrCow(i)) {
+            if (i == n) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code bdrv_find_overlay}: the first non-filter node above {@code base} in {@code bs}'s chain (the last one
+     * when {@code base} is null), or null if {@code base} is not below {@code bs}.
+     */
+    public static Node findOverlay(Node bs, Node base) {
+        Node overlay = null;
+        for (Node i = bs; i != null && i != base; i = filterOrCow(i)) {
+            if (!i.driver().isFilter()) {
+                overlay = i;
+            }
+            if (filterOrCow(i) == null && base != null) {
+                return null;
+            }
+        }
+        return overlay;
+    }
+
+    /** The node directly above {@code base} in {@code bs}'s chain, or null. */
+    public static Node above(Node bs, Node base) {
+        for (Node i = bs; i != null; i = filterOrCow(i)) {
+            if (filterOrCow(i) == base) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** {@code bdrv_find_base}: the bottom-most node of the chain, or null if {@code bs} has no backing. */
+    public static Node findBase(Node bs) {
+        Node i = bs;
+        while (filterOrCow(i) != null) {
+            i = filterOrCow(i);
+        }
+        return i == bs ? null : i;
+    }
+
+    /**
+     * The node's file name, as {@code base}, {@code top} and backing-file strings name images: a format node is
+     * named by its {@code file} child's node name, a protocol node by its own.
+     */
+    public static String filename(Node n) {
+        Child file = n.child("file");
+        if (file != null && file.node() != null && !n.driver().isFilter()) {
+            Node proto = skipFilters(file.node());
+            return proto != null ? proto.name() : file.node().name();
+        }
+        return n.name();
+    }
+
+    /** {@code bdrv_find_backing_image}: the node below {@code bs} whose file name is {@code filename}, or null. */
+    public static Node findBackingImage(Node bs, String filename) {
+        for (Node i = filterOrCow(bs); i != null; i = filterOrCow(i)) {
+            if (filename.equals(filename(i)) || filename.equals(i.name())) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The named BlockBackend attached to {@code n}, or null. */
+    public static BlockBackend deviceOf(Node n) {
+        for (Child c : n.parents()) {
+            if (c.parent().kind() == ParentKind.BLOCK_BACKEND && c.parent() instanceof BlockBackend b
+                    && b.name() != null) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** {@code bdrv_get_device_or_node_name}. */
+    public static String deviceOrNodeName(Node n) {
+        BlockBackend b = deviceOf(n);
+        return b != null ? b.name() : n.name();
+    }
+
+    /** {@code bdrv_get_device_name}: the device name, or the empty string. */
+    public static String deviceName(Node n) {
+        BlockBackend b = deviceOf(n);
+        return b != null ? b.name() : "";
+    }
+
+    /** The node a BlockBackend named {@code name} is attached to, or null. */
+    public static Node findDevice(BlockGraph g, String name) {
+        for (Child c : g.rootEdges()) {
+            if (c.parent() instanceof BlockBackend b && name.equals(b.name())) {
+                return c.node();
+            }
+        }
+        return null;
+    }
+
+    /** Whether any node's permissions hold WRITE from some parent ({@code bdrv_has_writers}-like). */
+    public static boolean hasWriter(Node n) {
+        return (n.cumulativePerm() & org.blockgraph.graph.Permission.WRITE.bit()) != 0;
+    }
+}
