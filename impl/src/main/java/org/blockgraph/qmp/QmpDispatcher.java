@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.blockgraph.blockjob.BlockJobs;
+import org.blockgraph.blockjob.CommitOptions;
+import org.blockgraph.blockjob.StreamOptions;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphException;
@@ -33,6 +36,7 @@ import org.blockgraph.job.Job;
 import org.blockgraph.job.JobException;
 import org.blockgraph.job.JobRegistry;
 import org.blockgraph.job.JobState;
+import org.blockgraph.job.OnError;
 
 /**
  * The QMP command dispatcher over a {@link BlockGraph} and a {@link JobRegistry}: JSON in, JSON out, events to
@@ -61,6 +65,7 @@ public final class QmpDispatcher {
 
     private final BlockGraph graph;
     private final JobRegistry jobs;
+    private final BlockJobs blockJobs;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final List<Consumer<ObjectNode>> subscribers = new CopyOnWriteArrayList<>();
     private final Set<String> monitorOwned = ConcurrentHashMap.newKeySet();
@@ -70,10 +75,23 @@ public final class QmpDispatcher {
     private final AutoCloseable jobSubscription;
     private volatile Runnable onQuit = () -> { };
 
-    /** A dispatcher over {@code graph} and {@code jobs}; job events are forwarded to subscribers. */
+    /**
+     * A dispatcher over {@code graph} and {@code jobs} without {@code block-stream}/{@code block-commit}; job
+     * events are forwarded to subscribers.
+     */
     public QmpDispatcher(BlockGraph graph, JobRegistry jobs) {
+        this(graph, jobs, null);
+    }
+
+    /** A dispatcher over the graph and registry of {@code blockJobs}, with {@code block-stream}/{@code block-commit}. */
+    public QmpDispatcher(BlockJobs blockJobs) {
+        this(blockJobs.graph(), blockJobs.registry(), blockJobs);
+    }
+
+    private QmpDispatcher(BlockGraph graph, JobRegistry jobs, BlockJobs blockJobs) {
         this.graph = graph;
         this.jobs = jobs;
+        this.blockJobs = blockJobs;
         this.qemuIo = new QemuIo(graph);
         this.jobSubscription = jobs.subscribe(e -> emit(e.name(), e.data()));
         registerCommands();
@@ -304,6 +322,9 @@ public final class QmpDispatcher {
         add("query-named-block-nodes", List.of(opt("flat", Schema.Scalar.BOOL)), a -> queryNamedBlockNodes());
         add("x-debug-query-block-graph", List.of(), a -> blockGraph());
         addJobCommands();
+        if (blockJobs != null) {
+            addStreamCommit();
+        }
         add("x-blockgraph-drained-begin", List.of(req("node-name", Schema.Scalar.STR)), a -> {
             Node n = graph.requireNode(a.get("node-name").asText());
             graph.drainedBegin(n);
@@ -589,6 +610,57 @@ public final class QmpDispatcher {
             }
             return verb(blockJob(a), j -> j.setSpeed(speed));
         });
+    }
+
+    private static final Schema.EnumType ON_ERROR = new Schema.EnumType(
+            Set.of("report", "ignore", "enospc", "stop", "auto"));
+
+    private static String str(ObjectNode a, String k) {
+        return a.hasNonNull(k) ? a.get(k).asText() : null;
+    }
+
+    private static OnError onError(ObjectNode a) {
+        return a.has("on-error") ? OnError.valueOf(a.get("on-error").asText().toUpperCase(java.util.Locale.ROOT))
+                : OnError.REPORT;
+    }
+
+    private static boolean flag(ObjectNode a, String k, boolean dflt) {
+        return a.has(k) ? a.get(k).asBoolean() : dflt;
+    }
+
+    private void addStreamCommit() {
+        add("block-stream", List.of(opt("job-id", Schema.Scalar.STR), req("device", Schema.Scalar.STR),
+                opt("base", Schema.Scalar.STR), opt("base-node", Schema.Scalar.STR),
+                opt("backing-file", Schema.Scalar.STR), opt("backing-mask-protocol", Schema.Scalar.BOOL),
+                opt("bottom", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
+                opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
+                opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    long speed = a.has("speed") ? a.get("speed").asLong() : 0;
+                    if (speed < 0) {
+                        throw QmpError.generic("Invalid parameter 'speed'");
+                    }
+                    blockJobs.stream(new StreamOptions(str(a, "job-id"), str(a, "device"), str(a, "base"),
+                            str(a, "base-node"), str(a, "bottom"), str(a, "backing-file"),
+                            flag(a, "backing-mask-protocol", false), speed, onError(a), str(a, "filter-node-name"),
+                            flag(a, "auto-finalize", true), flag(a, "auto-dismiss", true)));
+                    return empty();
+                });
+        add("block-commit", List.of(opt("job-id", Schema.Scalar.STR), req("device", Schema.Scalar.STR),
+                opt("base-node", Schema.Scalar.STR), opt("base", Schema.Scalar.STR),
+                opt("top-node", Schema.Scalar.STR), opt("top", Schema.Scalar.STR),
+                opt("backing-file", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
+                opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
+                opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    long speed = a.has("speed") ? a.get("speed").asLong() : 0;
+                    if (speed < 0) {
+                        throw QmpError.generic("Invalid parameter 'speed'");
+                    }
+                    blockJobs.commit(new CommitOptions(str(a, "job-id"), str(a, "device"), str(a, "top"),
+                            str(a, "top-node"), str(a, "base"), str(a, "base-node"), str(a, "backing-file"), speed,
+                            onError(a), str(a, "filter-node-name"), flag(a, "auto-finalize", true),
+                            flag(a, "auto-dismiss", true)));
+                    return empty();
+                });
     }
 
     private Job job(ObjectNode a) {

@@ -5,7 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.blockgraph.graph.BlockGraph;
-import org.blockgraph.job.JobRegistry;
+import org.blockgraph.blockjob.BlockJobs;
+import org.blockgraph.job.ThreadPoolJobExecutor;
 import org.blockgraph.qmp.QmpDispatcher;
 import org.blockgraph.qmp.QmpServer;
 import picocli.CommandLine.Command;
@@ -32,8 +33,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         BlockGraph graph = new BlockGraph();
-        try (JobRegistry jobs = new JobRegistry()) {
-            QmpDispatcher dispatcher = new QmpDispatcher(graph, jobs);
+        try (ThreadPoolJobExecutor exec = new ThreadPoolJobExecutor(2)) {
+            QmpDispatcher dispatcher = new QmpDispatcher(new BlockJobs(graph, exec));
             QmpServer server;
             try {
                 server = QmpServer.start(dispatcher, qmpPath);
