@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code blockgraph serve} end to end: a client builds a 5-node chain over the socket, does I/O, queries, quits. */
+/**
+ * {@code blockgraph serve} end to end: a client builds a 5-node chain over the socket, writes with qemu-io, runs
+ * stream and commit jobs with their events, reads the data back, queries, quits.
+ */
 class ServeCommandTest {
     private static final ObjectMapper M = new ObjectMapper();
 
@@ -36,6 +39,8 @@ class ServeCommandTest {
     private BufferedReader in;
     private OutputStream out;
 
+    private final List<JsonNode> events = new ArrayList<>();
+
     private JsonNode cmd(String json) throws IOException {
         out.write((json.replace('\'', '"') + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -44,6 +49,21 @@ class ServeCommandTest {
             if (!n.has("event")) {
                 return n;
             }
+            events.add(n);
+        }
+    }
+
+    /** Reads until event {@code name} about job {@code id} has arrived (the socket read times out the test). */
+    private void awaitEvent(String name, String id) throws IOException {
+        while (true) {
+            for (JsonNode e : events) {
+                if (e.get("event").asText().equals(name) && e.get("data").path("device").asText().equals(id)) {
+                    return;
+                }
+            }
+            JsonNode n = M.readTree(in.readLine());
+            assertTrue(n.has("event"), n::toString);
+            events.add(n);
         }
     }
 
@@ -96,6 +116,17 @@ class ServeCommandTest {
             }
             assertEquals(List.of("base:0", "mid1:1", "mid2:2", "mid3:3", "top:4"), chain);
             assertEquals(9, ok("{'execute':'x-debug-query-block-graph'}").get("nodes").size());
+            // Stream mid2's data into mid3, then commit mid3 into mid1: top's data stays the same throughout.
+            ok("{'execute':'block-stream','arguments':{'job-id':'s','device':'mid3','base-node':'mid1'}}");
+            awaitEvent("BLOCK_JOB_COMPLETED", "s");
+            ok("{'execute':'block-commit','arguments':{'job-id':'c','device':'top','top-node':'mid3',"
+                    + "'base-node':'mid1'}}");
+            awaitEvent("BLOCK_JOB_COMPLETED", "c");
+            assertTrue(events.stream().anyMatch(e -> e.get("timestamp").has("microseconds")));
+            assertTrue(io("top", "read -P 0x01 0 64k").startsWith("read 65536/65536"));
+            assertTrue(io("top", "read -P 0x02 64k 64k").startsWith("read 65536/65536"));
+            assertTrue(io("top", "read -P 0x03 128k 64k").startsWith("read 65536/65536"));
+            assertTrue(io("mid1", "read -P 0x02 64k 64k").startsWith("read 65536/65536"));
             assertEquals("Parameter 'driver' is missing",
                     cmd("{'execute':'blockdev-add','arguments':{}}").get("error").get("desc").asText());
             ok("{'execute':'quit'}");
