@@ -252,6 +252,9 @@ public final class QmpDispatcher {
             throw e;
         } catch (GraphException | JobException | IllegalArgumentException | IllegalStateException e) {
             throw QmpError.generic(e.getMessage());
+        } catch (RuntimeException e) {
+            // Anything else the core throws is still that command's failure, never the client's or the daemon's.
+            throw QmpError.generic(e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
