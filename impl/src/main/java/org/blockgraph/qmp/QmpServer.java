@@ -221,13 +221,13 @@ public final class QmpServer implements AutoCloseable {
         private void handle(String text) throws IOException {
             boolean before = session.commandMode();
             String reply = session.handle(text);
+            if (!before && session.commandMode()) {
+                // Subscribe before the reply goes out: a client may expect events as soon as it reads it.
+                events = dispatcher.subscribe(this::event);
+            }
             send(reply);
             if (quitRequested) {
                 QmpServer.this.close();
-                return;
-            }
-            if (!before && session.commandMode()) {
-                events = dispatcher.subscribe(this::event);
             }
         }
 
