@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "blockgraph", mixinStandardHelpOptions = true, version = "blockgraph 0.1.0",
         description = "A virtual-disk block layer specified in TLA+ and implemented in Java.",
         subcommands = {CheckCommand.class, WorkerCommand.class, BenchCommand.class,
-                org.blockgraph.checker.trace.TraceCommand.class, CommandLine.HelpCommand.class})
+                org.blockgraph.checker.trace.TraceCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code: every check passed. */

@@ -1,0 +1,58 @@
+package org.blockgraph.checker.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.blockjob.BlockJobs;
+import org.blockgraph.job.ThreadPoolJobExecutor;
+import org.blockgraph.qmp.QmpDispatcher;
+import org.blockgraph.qmp.QmpServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blockgraph serve --qmp PATH}: a qemu-storage-daemon-like daemon with an empty graph, serving QMP on a
+ * unix socket (mode 0600) until a client sends {@code quit}. Exit 0 after quit; 2 when the socket cannot be
+ * created (the path exists, or its directory is missing), in which case nothing was created.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve QMP on a unix socket (see docs/qmp.md) until a client sends quit.")
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--qmp", required = true, paramLabel = "PATH",
+            description = "Unix socket to create for QMP clients; must not exist.")
+    Path qmpPath;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        BlockGraph graph = new BlockGraph();
+        try (ThreadPoolJobExecutor exec = new ThreadPoolJobExecutor(2)) {
+            QmpDispatcher dispatcher = new QmpDispatcher(new BlockJobs(graph, exec));
+            QmpServer server;
+            try {
+                server = QmpServer.start(dispatcher, qmpPath);
+            } catch (IOException e) {
+                err.println("blockgraph serve: " + e.getMessage());
+                err.flush();
+                dispatcher.close();
+                return Main.EXIT_USAGE;
+            }
+            err.println("blockgraph serve: QMP on " + server.path());
+            err.flush();
+            try {
+                server.awaitTermination();
+            } finally {
+                server.close();
+                dispatcher.close();
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}
