@@ -10,9 +10,7 @@ import org.blockgraph.graph.GraphException;
 import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.io.BlockBackend;
-import org.blockgraph.job.ErrorAction;
 import org.blockgraph.job.Errno;
-import org.blockgraph.job.IoError;
 import org.blockgraph.job.Job;
 import org.blockgraph.job.JobContext;
 import org.blockgraph.job.JobException;
@@ -189,12 +187,9 @@ public final class ActiveCommitJob extends BlockJob {
             try {
                 copyCluster(c, reading);
             } catch (BlockIoException e) {
-                ErrorAction a = ctx.reportError(new IoError(e.errno(), reading[0]));
-                if (a == ErrorAction.STOP) {
-                    return StepOutcome.retry();
-                }
-                if (a == ErrorAction.REPORT) {
-                    return StepOutcome.done();
+                StepOutcome failed = onUnitError(ctx, e, reading[0]);
+                if (failed != null) {
+                    return failed;
                 }
                 takeDirty(); // ignore: drop it (the guest view is unchanged; the target misses this cluster)
             }

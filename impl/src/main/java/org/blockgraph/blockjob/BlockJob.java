@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.blockgraph.chain.OpBlockers;
 import org.blockgraph.graph.BlockGraph;
+import org.blockgraph.graph.BlockIoException;
 import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphException;
 import org.blockgraph.graph.Node;
@@ -13,8 +14,12 @@ import org.blockgraph.graph.Parent;
 import org.blockgraph.graph.ParentKind;
 import org.blockgraph.graph.Role;
 import org.blockgraph.io.BlockBackend;
+import org.blockgraph.job.ErrorAction;
+import org.blockgraph.job.IoError;
 import org.blockgraph.job.Job;
+import org.blockgraph.job.JobContext;
 import org.blockgraph.job.JobDriver;
+import org.blockgraph.job.StepOutcome;
 import org.blockgraph.trace.SpecAction;
 
 /**
@@ -173,5 +178,20 @@ public abstract class BlockJob implements JobDriver, Parent {
     public String drainState() {
         Job j = job;
         return j == null ? "" : "job=" + j.status().qapiName();
+    }
+
+    /**
+     * Applies the job's on-error policy to a unit that failed with {@code e}: {@code stop} retries the unit after
+     * the pause, {@code report} ends the run; {@code null} means {@code ignore}, and the caller skips the unit.
+     */
+    protected static StepOutcome onUnitError(JobContext ctx, BlockIoException e, boolean reading) {
+        ErrorAction a = ctx.reportError(new IoError(e.errno(), reading));
+        if (a == ErrorAction.STOP) {
+            return StepOutcome.retry();
+        }
+        if (a == ErrorAction.REPORT) {
+            return StepOutcome.done();
+        }
+        return null;
     }
 }

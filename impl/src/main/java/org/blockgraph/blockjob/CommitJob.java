@@ -9,8 +9,6 @@ import org.blockgraph.graph.GraphException;
 import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.io.BlockBackend;
-import org.blockgraph.job.ErrorAction;
-import org.blockgraph.job.IoError;
 import org.blockgraph.job.Job;
 import org.blockgraph.job.JobContext;
 import org.blockgraph.job.JobOptions;
@@ -139,12 +137,9 @@ public final class CommitJob extends BlockJob {
                 reading = false;
                 baseBlk.write(offset, buf, 0, n, 0);
             } catch (BlockIoException e) {
-                ErrorAction a = ctx.reportError(new IoError(e.errno(), reading));
-                if (a == ErrorAction.STOP) {
-                    return StepOutcome.retry();
-                }
-                if (a == ErrorAction.REPORT) {
-                    return StepOutcome.done();
+                StepOutcome failed = onUnitError(ctx, e, reading);
+                if (failed != null) {
+                    return failed;
                 }
                 offset += n;
                 return StepOutcome.progress(n, 0);

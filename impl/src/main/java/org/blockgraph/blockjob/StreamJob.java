@@ -14,8 +14,6 @@ import org.blockgraph.graph.GraphException;
 import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.io.BlockBackend;
-import org.blockgraph.job.ErrorAction;
-import org.blockgraph.job.IoError;
 import org.blockgraph.job.Job;
 import org.blockgraph.job.JobContext;
 import org.blockgraph.job.JobOptions;
@@ -245,12 +243,9 @@ public final class StreamJob extends BlockJob {
             try {
                 blk.read(offset, buf, 0, n);
             } catch (BlockIoException e) {
-                ErrorAction a = ctx.reportError(new IoError(e.errno(), true));
-                if (a == ErrorAction.STOP) {
-                    return StepOutcome.retry();
-                }
-                if (a == ErrorAction.REPORT) {
-                    return StepOutcome.done();
+                StepOutcome failed = onUnitError(ctx, e, true);
+                if (failed != null) {
+                    return failed;
                 }
                 offset += n;
                 return StepOutcome.progress(n, 0);
