@@ -129,7 +129,7 @@ public final class CommitJob extends BlockJob {
             return StepOutcome.done();
         }
         int n = (int) Math.min(buf.length, length - offset);
-        boolean copy = allocatedAbove(offset);
+        boolean copy = Chains.isAllocatedAbove(top, baseOverlay, offset);
         if (copy) {
             boolean reading = true;
             try {
@@ -148,18 +148,6 @@ public final class CommitJob extends BlockJob {
         }
         offset += n;
         return StepOutcome.progress(n, copy ? n : 0);
-    }
-
-    private boolean allocatedAbove(long off) {
-        for (Node i = top; i != null && i != base; i = Chains.filterOrCow(i)) {
-            if (!i.driver().isFilter() && i.driver().isAllocated(i, off)) {
-                return true;
-            }
-            if (i == baseOverlay) {
-                return false;
-            }
-        }
-        return false;
     }
 
     @Override

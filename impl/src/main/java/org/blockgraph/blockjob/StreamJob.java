@@ -238,7 +238,7 @@ public final class StreamJob extends BlockJob {
             return StepOutcome.done();
         }
         int n = (int) Math.min(buf.length, length - offset);
-        boolean copy = !bs.driver().isAllocated(bs, offset) && allocatedAbove(Chains.cow(bs), offset);
+        boolean copy = !bs.driver().isAllocated(bs, offset) && Chains.isAllocatedAbove(Chains.cow(bs), baseOverlay, offset);
         if (copy) {
             try {
                 blk.read(offset, buf, 0, n);
@@ -254,19 +254,6 @@ public final class StreamJob extends BlockJob {
         }
         offset += n;
         return StepOutcome.progress(n, copy ? n : 0);
-    }
-
-    /** {@code is_allocated_above(from, base_overlay, include_base = true)}. */
-    private boolean allocatedAbove(Node from, long off) {
-        for (Node i = from; i != null; i = Chains.filterOrCow(i)) {
-            if (!i.driver().isFilter() && i.driver().isAllocated(i, off)) {
-                return true;
-            }
-            if (i == baseOverlay) {
-                return false;
-            }
-        }
-        return false;
     }
 
     @Override

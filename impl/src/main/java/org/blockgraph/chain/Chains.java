@@ -157,4 +157,20 @@ public final class Chains {
     public static boolean hasWriter(Node n) {
         return (n.cumulativePerm() & org.blockgraph.graph.Permission.WRITE.bit()) != 0;
     }
+
+    /**
+     * {@code bdrv_is_allocated_above(from, stop, include_base = true)}: whether a non-filter node on the chain from
+     * {@code from} down to and including {@code stop} has {@code offset} allocated.
+     */
+    public static boolean isAllocatedAbove(Node from, Node stop, long offset) {
+        for (Node i = from; i != null; i = filterOrCow(i)) {
+            if (!i.driver().isFilter() && i.driver().isAllocated(i, offset)) {
+                return true;
+            }
+            if (i == stop) {
+                return false;
+            }
+        }
+        return false;
+    }
 }
