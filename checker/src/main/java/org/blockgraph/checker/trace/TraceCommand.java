@@ -41,7 +41,7 @@ public final class TraceCommand implements Runnable {
         Path file;
 
         @Option(names = "--spec", paramLabel = "FAMILY", defaultValue = "drain",
-                description = "The spec family: drain (the chain family is pending).")
+                description = "The spec family whose trace spec checks the file (default: drain).")
         String family;
 
         @Option(names = "--spec-dir", paramLabel = "DIR", description = "The spec/ folder (default: the repo's).")
@@ -51,8 +51,9 @@ public final class TraceCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (!family.equals("drain")) {
-                err.println("trace validate: unknown spec family '" + family + "' (known: drain)");
+            if (!TraceFamilies.names().contains(family)) {
+                err.println("trace validate: unknown spec family '" + family + "' (known: "
+                        + String.join(", ", TraceFamilies.names()) + ")");
                 return Main.EXIT_USAGE;
             }
             Path dir = specDir;
@@ -74,9 +75,9 @@ public final class TraceCommand implements Runnable {
                 err.println("trace validate: no such file: " + file);
                 return Main.EXIT_USAGE;
             }
-            TraceModule trace;
+            TraceData trace;
             try {
-                trace = TraceModule.read(file);
+                trace = TraceFamilies.read(family, file);
             } catch (MalformedTraceException e) {
                 err.println(file + ": malformed trace, " + e.getMessage());
                 return Main.EXIT_USAGE;
@@ -85,7 +86,7 @@ public final class TraceCommand implements Runnable {
             String rate = String.format("%.1f s, %.0f events/s", v.seconds(),
                     v.seconds() > 0 ? v.events() / v.seconds() : 0.0);
             if (v.accepted()) {
-                out.println("accepted: " + v.events() + " events match spec/drain (" + rate + ")");
+                out.println("accepted: " + v.events() + " events match spec/" + family + " (" + rate + ")");
                 return Main.EXIT_OK;
             }
             out.println("rejected: the longest matched prefix is " + v.matched() + " of " + v.events() + " events ("

@@ -33,7 +33,7 @@ import org.blockgraph.trace.NdjsonTraceSink;
  * synchronously in its thread) and gets the slot of its thread's active request; {@code ReplaceChild}'s
  * {@code newChild} is the spec's {@code c}.
  */
-public final class TraceModule {
+public final class TraceModule implements TraceData {
 
     /** The drain-family events the trace spec has a predicate for. */
     public static final Set<String> DRAIN_EVENTS = Set.of("BlkSubmit", "BlkPark", "BlkUnpark", "GraphRdlock",
@@ -56,17 +56,59 @@ public final class TraceModule {
     private TraceModule() {
     }
 
+    /** The drain spec's safety invariants, checked in every state of the trace as well. */
+    public static final List<String> DRAIN_INVARIANTS = List.of("TypeOK", "DrainBalanceInv", "QuiescedParentInv",
+            "QuiesceCountInv", "CallbackOnceInv", "NoReaderDuringWriteInv", "NoUseAfterFreeInv", "DrainedQuietInv");
+
+    @Override
+    public String family() {
+        return "drain";
+    }
+
+    @Override
+    public List<String> specFiles() {
+        return List.of("drain/Drain.tla", "drain/DrainGraph.tla", "trace/DrainTrace.tla");
+    }
+
+    @Override
+    public String traceModuleName() {
+        return "DrainTrace";
+    }
+
+    @Override
+    public String dataModuleName() {
+        return "DrainTraceData";
+    }
+
+    @Override
+    public String dataModule(int prefix) {
+        return module(prefix);
+    }
+
+    @Override
+    public String cfg(List<String> invariants) {
+        return cfgText(invariants);
+    }
+
+    @Override
+    public List<String> invariants() {
+        return DRAIN_INVARIANTS;
+    }
+
     /** The number of events. */
+    @Override
     public int size() {
         return events.size();
     }
 
     /** The event at 0-based index k, as the spec sees it (for messages). */
+    @Override
     public Map<String, Object> event(int k) {
         return events.get(k);
     }
 
     /** The ndjson line number of event k. */
+    @Override
     public int lineOf(int k) {
         return lines.get(k);
     }
@@ -319,7 +361,7 @@ public final class TraceModule {
     }
 
     /** The cfg that wires DrainTrace to the generated constants; {@code invariants} are checked. */
-    public static String cfg(List<String> invariants) {
+    public static String cfgText(List<String> invariants) {
         return """
                 CONSTANTS
                     None = None

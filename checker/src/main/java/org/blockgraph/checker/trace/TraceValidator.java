@@ -15,17 +15,13 @@ import org.blockgraph.checker.tlc.TlcRun;
 import org.blockgraph.checker.tlc.TlcRunner;
 
 /**
- * Validates a drain-family trace with TLC (spec/trace/DrainTrace.tla): the spec modules and the generated
- * {@code DrainTraceData} go into a fresh folder, TLC runs with {@code -deadlock} and the invariant
- * {@code TraceNotDone} next to the drain spec's safety invariants. TraceNotDone violated = accepted; no violation
+ * Validates a trace of any spec family with TLC (e.g. spec/trace/DrainTrace.tla): the spec modules and the
+ * generated data module ({@code DrainTraceData}) go into a fresh folder, TLC runs with {@code -deadlock} and the invariant
+ * {@code TraceNotDone} next to the family's safety invariants. TraceNotDone violated = accepted; no violation
  * = rejected, matched prefix = depth - 1; a drain invariant violated = rejected at that state. On rejection a
  * second run over the matched prefix lists the spec actions enabled where it ends.
  */
 public final class TraceValidator {
-
-    /** The drain spec's safety invariants, checked in every state of the trace as well. */
-    public static final List<String> DRAIN_INVARIANTS = List.of("TypeOK", "DrainBalanceInv", "QuiescedParentInv",
-            "QuiesceCountInv", "CallbackOnceInv", "NoReaderDuringWriteInv", "NoUseAfterFreeInv", "DrainedQuietInv");
 
     /**
      * The verdict.
@@ -52,7 +48,7 @@ public final class TraceValidator {
     }
 
     /** Validates a trace already read. */
-    public Verdict validate(TraceModule trace) throws IOException, InterruptedException {
+    public Verdict validate(TraceData trace) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("blockgraph-trace-");
         try {
             TlcRun run = runTlc(dir, trace, trace.size(), List.of("TraceNotDone"), true);
@@ -90,7 +86,7 @@ public final class TraceValidator {
      * recursive quiesce actions (diary entry 5); the TLC subprocess of this folder is then destroyed and the
      * verdict says the enabled set is unknown.
      */
-    private List<String> enabledAfterBounded(Path dir, TraceModule trace, int prefix)
+    private List<String> enabledAfterBounded(Path dir, TraceData trace, int prefix)
             throws IOException, InterruptedException {
         java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -114,7 +110,7 @@ public final class TraceValidator {
 
     private static final Pattern ENABLED = Pattern.compile("<<\\s*\"ENABLED\",\\s*\\{(.*?)}\\s*>>", Pattern.DOTALL);
 
-    private List<String> enabledAfter(Path dir, TraceModule trace, int prefix)
+    private List<String> enabledAfter(Path dir, TraceData trace, int prefix)
             throws IOException, InterruptedException {
         TlcRun run = runTlc(dir, trace, prefix, List.of("PrefixEndReport"), false);
         TreeSet<String> names = new TreeSet<>();
@@ -132,20 +128,21 @@ public final class TraceValidator {
         return new ArrayList<>(names);
     }
 
-    private TlcRun runTlc(Path dir, TraceModule trace, int prefix, List<String> invariants, boolean drainInvariants)
+    private TlcRun runTlc(Path dir, TraceData trace, int prefix, List<String> invariants, boolean drainInvariants)
             throws IOException, InterruptedException {
-        for (String m : List.of("drain/Drain.tla", "drain/DrainGraph.tla", "trace/DrainTrace.tla")) {
+        for (String m : trace.specFiles()) {
             Path src = specRoot.resolve(m);
             Files.copy(src, dir.resolve(src.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.writeString(dir.resolve("DrainTraceData.tla"), trace.module(prefix), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(trace.dataModuleName() + ".tla"), trace.dataModule(prefix),
+                StandardCharsets.UTF_8);
         List<String> inv = new ArrayList<>(invariants);
         if (drainInvariants) {
-            inv.addAll(DRAIN_INVARIANTS);
+            inv.addAll(trace.invariants());
         }
-        Path cfg = dir.resolve("DrainTrace.cfg");
-        Files.writeString(cfg, TraceModule.cfg(inv), StandardCharsets.UTF_8);
-        TlcInvocation inv2 = new TlcInvocation(tlaTools, dir.resolve("DrainTrace.tla"), cfg, 1, Optional.empty(),
+        Path cfg = dir.resolve(trace.traceModuleName() + ".cfg");
+        Files.writeString(cfg, trace.cfg(inv), StandardCharsets.UTF_8);
+        TlcInvocation inv2 = new TlcInvocation(tlaTools, dir.resolve(trace.traceModuleName() + ".tla"), cfg, 1, Optional.empty(),
                 List.of("-deadlock"));
         return TlcRunner.run(inv2, dir.resolve("tlc-" + prefix + "-" + invariants.get(0) + ".out"), null);
     }
