@@ -129,6 +129,10 @@ public final class CommitJob extends BlockJob {
             ctx.setRemaining(length);
             long cs = Chains.skipFilters(top).driver().clusterSize(Chains.skipFilters(top));
             buf = new byte[(int) Math.max(512, Math.min(cs <= 1 ? 65536 : cs, 1 << 20))];
+            StepOutcome failed = growTo(baseBlk, base, length);
+            if (failed != null) {
+                return failed;
+            }
         }
         if (offset >= length) {
             return StepOutcome.done();

@@ -289,6 +289,22 @@ public final class Node implements Parent {
         }
     }
 
+    void doTruncate(long length) {
+        enter();
+        try {
+            // As upstream: a serialising tracked request over the range between the old and the new end.
+            long old = driver.length(this);
+            TrackedRequests.Tracked t = tracked.begin(Math.min(old, length), Math.abs(length - old), true, 1);
+            try {
+                driver.truncate(this, length);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
     void doFlush() {
         enter();
         try {
