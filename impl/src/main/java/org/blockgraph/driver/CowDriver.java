@@ -105,7 +105,10 @@ public final class CowDriver extends BlockDriver {
     @Override
     public boolean isAllocated(Node bs, long offset) {
         long c = offset / clusterSize;
-        return (allocated.get((int) (c >>> 6)) & (1L << (c & 63))) != 0;
+        AtomicLongArray map = allocated;
+        int word = (int) (c >>> 6);
+        // beyond the end (an overlay longer than this backing asks): nothing is allocated here
+        return offset >= 0 && word < map.length() && (map.get(word) & (1L << (c & 63))) != 0;
     }
 
     private void markAllocated(long cluster) {

@@ -184,6 +184,33 @@ class SingleDrive030Test {
         assertEquals("cow", test.backingFormat());
     }
 
+    /** TestSmallerBackingFile: a backing image much shorter than its overlay; the stream completes. */
+    @Test
+    void smallerBackingFile() {
+        Node small = g.addNode("small", new CowDriver(CLUSTER, CLUSTER), Map.of("file", g.addNode("small-file",
+                new MemoryDriver(CLUSTER))));
+        write(small, 0, 7);
+        g.reopenReadOnly(small, true);
+        Node big = g.addNode("big", new CowDriver(256L * CLUSTER, CLUSTER), Map.of("file", g.addNode("big-file",
+                new MemoryDriver(256L * CLUSTER)), "backing", small));
+        byte[] before = content(big, 256 * CLUSTER);
+        jobs.stream(StreamOptions.of("big").jobId("stream-big"));
+        awaitGone("stream-big");
+        assertNull(completed("stream-big").error());
+        assertTrue(alloc(big, 0) && !alloc(big, 1) && !alloc(big, 255));
+        assertNull(big.child("backing"));
+        assertTrue(java.util.Arrays.equals(before, content(big, 256 * CLUSTER)));
+    }
+
+    private byte[] content(Node n, int len) {
+        BlockBackend r = BlockBackend.create(g, null, n, 0, Permission.ALL);
+        try {
+            return r.read(0, len);
+        } finally {
+            r.close();
+        }
+    }
+
     @Test
     void backingFileStrings() {
         assertEquals("mid-file", test.backingFile(), "created over mid: the header names mid's file");
