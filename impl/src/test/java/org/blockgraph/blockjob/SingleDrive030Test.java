@@ -184,7 +184,11 @@ class SingleDrive030Test {
         assertEquals("cow", test.backingFormat());
     }
 
-    /** TestSmallerBackingFile: a backing image much shorter than its overlay; the stream completes. */
+    /**
+     * TestSmallerBackingFile: a backing image much shorter than its overlay; the stream completes. Regression: the
+     * stream asked the short backing whether clusters beyond its end were allocated, and the cow driver indexed
+     * past its allocation map: the job failed with "Index 2 out of bounds for length 2".
+     */
     @Test
     void smallerBackingFile() {
         Node small = g.addNode("small", new CowDriver(CLUSTER, CLUSTER), Map.of("file", g.addNode("small-file",
