@@ -84,7 +84,9 @@ public final class ActiveCommitJob extends BlockJob {
             s.frozen = true;
             s.addNode("target", target, 0, Permission.ALL);
             s.srcBlk = s.newBackend(s.mirrorTop, CR, Permission.ALL);
-            s.tgtBlk = s.newBackend(target, W | WU, Permission.ALL);
+            // mirror_start_job: resize on a target (base) shorter than the source, which mirror_run grows
+            s.tgtBlk = s.newBackend(target, W | WU | (target.length() < bs.length() ? Permission.RESIZE.bit() : 0),
+                    Permission.ALL);
             s.mirrorDriver.setWriteListener(s::guestWrote);
             long len = bs.length();
             synchronized (s.dirty) {
@@ -180,6 +182,10 @@ public final class ActiveCommitJob extends BlockJob {
             synchronized (dirty) {
                 ctx.setRemaining((long) dirty.cardinality() * clusterSize);
             }
+            StepOutcome failed = growTo(tgtBlk, target, bs.length());
+            if (failed != null) {
+                return failed;
+            }
         }
         int c = takeDirty();
         if (c >= 0) {
@@ -191,7 +197,9 @@ public final class ActiveCommitJob extends BlockJob {
                 if (failed != null) {
                     return failed;
                 }
-                takeDirty(); // ignore: drop it (the guest view is unchanged; the target misses this cluster)
+                synchronized (dirty) {
+                    dirty.clear(c); // ignore: drop it (the guest view is unchanged; the target misses this cluster)
+                }
             }
             return StepOutcome.progress(clusterSize, clusterSize);
         }

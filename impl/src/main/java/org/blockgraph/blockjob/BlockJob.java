@@ -137,6 +137,28 @@ public abstract class BlockJob implements JobDriver, Parent {
         trace(SpecAction.ChainUnfreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
     }
 
+    /**
+     * Grows {@code target} through the job's BlockBackend {@code blk} (which holds the resize permission) to
+     * {@code length} if it is shorter, as commit_run and mirror_run do before copying into a smaller base.
+     *
+     * @return null if grown or long enough, else the failed outcome (upstream returns the truncate's errno, so the
+     *         job's error is its strerror text)
+     */
+    protected final StepOutcome growTo(BlockBackend blk, Node target, long length) {
+        if (target.length() >= length) {
+            return null;
+        }
+        graph.graphLock().rdlock();
+        try {
+            blk.rootEdge().truncate(length);
+            return null;
+        } catch (BlockIoException e) {
+            return StepOutcome.failed(e.errno(), BlockIoException.strerror(e.errno()));
+        } finally {
+            graph.graphLock().rdunlock();
+        }
+    }
+
     /** Graph errors inside a completion become the job's error (upstream turns them into -EPERM). */
     protected static org.blockgraph.job.JobException asJobError(GraphException e) {
         return new org.blockgraph.job.JobException(org.blockgraph.job.Errno.EPERM, e.getMessage());

@@ -1,10 +1,13 @@
 package org.blockgraph.blockjob;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.blockgraph.chain.Chains;
 import org.blockgraph.driver.CommitTopDriver;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.BlockIoException;
+import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphException;
 import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
@@ -30,6 +33,7 @@ public final class CommitJob extends BlockJob {
 
     private final Node top;
     private final Node base;
+    private final String backingFileStr;
     private Node baseOverlay;
     private Node commitTop;
     private boolean frozen;
@@ -40,8 +44,9 @@ public final class CommitJob extends BlockJob {
     private long length = -1;
     private byte[] buf;
 
-    private CommitJob(BlockGraph g, String id, Node top, Node base) {
+    private CommitJob(BlockGraph g, String id, Node top, Node base, String backingFileStr) {
         super(g, id);
+        this.backingFileStr = backingFileStr;
         this.top = top;
         this.base = base;
     }
@@ -56,7 +61,7 @@ public final class CommitJob extends BlockJob {
         if (Chains.skipFilters(top) == Chains.skipFilters(base)) {
             throw new GraphException("Invalid files for merge: top and base are the same");
         }
-        CommitJob s = new CommitJob(g, id, top, base);
+        CommitJob s = new CommitJob(g, id, top, base, o.backingFile());
         Job job = jobs.registry().create(new JobOptions(id, false, o.autoFinalize(), o.autoDismiss(), o.speed(),
                 o.onError()), s);
         s.job = job;
@@ -124,6 +129,10 @@ public final class CommitJob extends BlockJob {
             ctx.setRemaining(length);
             long cs = Chains.skipFilters(top).driver().clusterSize(Chains.skipFilters(top));
             buf = new byte[(int) Math.max(512, Math.min(cs <= 1 ? 65536 : cs, 1 << 20))];
+            StepOutcome failed = growTo(baseBlk, base, length);
+            if (failed != null) {
+                return failed;
+            }
         }
         if (offset >= length) {
             return StepOutcome.done();
@@ -157,8 +166,19 @@ public final class CommitJob extends BlockJob {
             frozen = false;
             closeBackend(baseBlk); // before the graph change, as upstream: the overlay will not share write on base
             baseBlk = null;
-            // bdrv_drop_intermediate: every parent of the filter now uses base.
+            // bdrv_drop_intermediate: every parent of the filter now uses base, and each COW parent's image
+            // header is rewritten to name base (update_filename).
+            List<Node> cowParents = new ArrayList<>();
+            for (Child c : commitTop.parents()) {
+                if (c.parent() instanceof Node p && c.role().has(org.blockgraph.graph.Role.COW)) {
+                    cowParents.add(p);
+                }
+            }
             graph.replaceNode(commitTop, base);
+            String baseId = backingFileStr != null ? backingFileStr : Chains.filename(base);
+            for (Node p : cowParents) {
+                graph.changeBackingFile(p, baseId, Chains.skipFilters(base).driver().name());
+            }
             dropFilterNode(commitTop);
             commitTop = null;
         } catch (GraphException e) {

@@ -38,6 +38,8 @@ public final class StreamJob extends BlockJob {
     private final Node baseOverlay;
     private final Node aboveBase;
     private final boolean wasReadOnly;
+    private final String backingFileStr;
+    private final boolean backingMaskProtocol;
     private Node cor;
     private boolean corFrozen;
     private BlockBackend blk;
@@ -46,8 +48,11 @@ public final class StreamJob extends BlockJob {
     private long length = -1;
     private byte[] buf;
 
-    private StreamJob(BlockGraph g, String id, Node bs, Node baseOverlay, Node aboveBase, boolean wasReadOnly) {
+    private StreamJob(BlockGraph g, String id, Node bs, Node baseOverlay, Node aboveBase, boolean wasReadOnly,
+                      StreamOptions o) {
         super(g, id);
+        this.backingFileStr = o.backingFile();
+        this.backingMaskProtocol = o.backingMaskProtocol();
         this.bs = bs;
         this.baseOverlay = baseOverlay;
         this.aboveBase = aboveBase;
@@ -165,7 +170,7 @@ public final class StreamJob extends BlockJob {
                 g.unfreezeBackingChain(bs, aboveBase);
             }
         }
-        StreamJob s = new StreamJob(g, id, bs, baseOverlay, aboveBase, wasReadOnly);
+        StreamJob s = new StreamJob(g, id, bs, baseOverlay, aboveBase, wasReadOnly, o);
         Job job = null;
         try {
             s.cor = g.insertFilter(o.filterNodeName(), new CopyOnReadDriver(baseOverlay), bs);
@@ -262,8 +267,20 @@ public final class StreamJob extends BlockJob {
             dropFilter();
             Node newBase = Chains.filterOrCow(aboveBase);
             Node unfiltered = Chains.skipFilters(bs);
-            if (Chains.cow(unfiltered) != newBase) {
-                graph.setBacking(unfiltered, newBase);
+            if (Chains.cow(unfiltered) != null) {
+                if (Chains.cow(unfiltered) != newBase) {
+                    graph.setBacking(unfiltered, newBase);
+                }
+                // bdrv_change_backing_file: the header names the new base (or nothing after a full stream)
+                Node unfilteredBase = newBase == null ? null : Chains.skipFilters(newBase);
+                if (unfilteredBase == null) {
+                    graph.changeBackingFile(unfiltered, null, null);
+                } else {
+                    String baseId = backingFileStr != null ? backingFileStr : Chains.filename(unfilteredBase);
+                    boolean protocol = unfilteredBase.driver().childNames().isEmpty();
+                    graph.changeBackingFile(unfiltered, baseId, backingMaskProtocol && protocol ? "raw"
+                            : unfilteredBase.driver().name());
+                }
             }
         } catch (GraphException e) {
             throw asJobError(e);

@@ -52,6 +52,12 @@ public record StreamOptions(String jobId, String device, String base, String bas
                 filterNodeName, autoFinalize, autoDismiss);
     }
 
+    /** {@code backing-mask-protocol}: record {@code raw} as the backing format of a protocol base. */
+    public StreamOptions backingMaskProtocol(boolean v) {
+        return new StreamOptions(jobId, device, base, baseNode, bottom, backingFile, v, speed, onError,
+                filterNodeName, autoFinalize, autoDismiss);
+    }
+
     public StreamOptions speed(long v) {
         return new StreamOptions(jobId, device, base, baseNode, bottom, backingFile, backingMaskProtocol, v, onError,
                 filterNodeName, autoFinalize, autoDismiss);

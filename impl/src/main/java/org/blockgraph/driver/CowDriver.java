@@ -25,9 +25,11 @@ import org.blockgraph.graph.Role;
 public final class CowDriver extends BlockDriver {
     /** Default cluster size, 64 KiB as qcow2's. */
     public static final int DEFAULT_CLUSTER_SIZE = 65536;
-    private final long size;
+    /** Guest size; changed only by {@link #truncate} with every allocation lock held. */
+    private volatile long size;
     private final int clusterSize;
-    private final AtomicLongArray allocated;
+    /** Allocation bitmap; replaced (never shrunk below the live clusters) only by {@link #truncate}. */
+    private volatile AtomicLongArray allocated;
     private static final int STRIPES = 64;
     private final ReentrantLock[] allocationLocks = new ReentrantLock[STRIPES];
 
@@ -46,11 +48,15 @@ public final class CowDriver extends BlockDriver {
         }
         this.size = size;
         this.clusterSize = clusterSize;
-        long clusters = (size + clusterSize - 1) / clusterSize;
-        this.allocated = new AtomicLongArray((int) ((clusters + 63) / 64) + 1);
+        this.allocated = bitmap(size, clusterSize);
         for (int i = 0; i < STRIPES; i++) {
             allocationLocks[i] = new ReentrantLock();
         }
+    }
+
+    private static AtomicLongArray bitmap(long size, int clusterSize) {
+        long clusters = (size + clusterSize - 1) / clusterSize;
+        return new AtomicLongArray((int) ((clusters + 63) / 64) + 1);
     }
 
     private ReentrantLock allocationLock(long cluster) {
@@ -99,7 +105,10 @@ public final class CowDriver extends BlockDriver {
     @Override
     public boolean isAllocated(Node bs, long offset) {
         long c = offset / clusterSize;
-        return (allocated.get((int) (c >>> 6)) & (1L << (c & 63))) != 0;
+        AtomicLongArray map = allocated;
+        int word = (int) (c >>> 6);
+        // beyond the end (an overlay longer than this backing asks): nothing is allocated here
+        return offset >= 0 && word < map.length() && (map.get(word) & (1L << (c & 63))) != 0;
     }
 
     private void markAllocated(long cluster) {
@@ -246,6 +255,37 @@ public final class CowDriver extends BlockDriver {
                 }
             } else {
                 writeZeroes(bs, c * clusterSize, clusterSize, 0);
+            }
+        }
+    }
+
+    /**
+     * Resizes the image as qcow2 does: growing adds unallocated clusters (they read through to the backing chain,
+     * zeroes beyond it); shrinking drops the clusters wholly beyond the new end. The file is not touched (it grows
+     * when written). Holds every allocation lock, so no allocating write or discard runs meanwhile; the node's
+     * tracked request serialises it against requests over the changed range.
+     */
+    @Override
+    public void truncate(Node bs, long length) {
+        for (ReentrantLock l : allocationLocks) {
+            l.lock();
+        }
+        try {
+            AtomicLongArray old = allocated;
+            AtomicLongArray now = bitmap(length, clusterSize);
+            long keep = (Math.min(size, length) + clusterSize - 1) / clusterSize;
+            for (long c = 0; c < keep; c++) {
+                long bit = 1L << (c & 63);
+                int word = (int) (c >>> 6);
+                if ((old.get(word) & bit) != 0) {
+                    now.set(word, now.get(word) | bit);
+                }
+            }
+            allocated = now;
+            size = length;
+        } finally {
+            for (ReentrantLock l : allocationLocks) {
+                l.unlock();
             }
         }
     }

@@ -120,6 +120,23 @@ public final class MemoryDriver extends BlockDriver {
     public void flush(Node bs) {
     }
 
+    /** Grows (new bytes read as zeroes) or shrinks (bytes beyond the new end are dropped). */
+    @Override
+    public void truncate(Node bs, long length) {
+        long old = size.get();
+        if (length < old) {
+            long firstWhole = (length + PAGE - 1) / PAGE;
+            pages.keySet().removeIf(page -> page >= firstWhole);
+            byte[] p = pages.get(length / PAGE);
+            if (p != null && length % PAGE != 0) {
+                synchronized (p) {
+                    java.util.Arrays.fill(p, (int) (length % PAGE), PAGE, (byte) 0);
+                }
+            }
+        }
+        size.set(length);
+    }
+
     @Override
     public String describeOptions() {
         return "size=" + size.get();

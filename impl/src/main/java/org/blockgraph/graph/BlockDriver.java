@@ -80,6 +80,22 @@ public abstract class BlockDriver {
     public void discard(Node bs, long offset, long len) {
     }
 
+    /**
+     * Resizes the node to {@code length} bytes ({@code bdrv_co_truncate}). The default passes the request to the
+     * filtered child of a filter, and otherwise refuses as upstream does for drivers without
+     * {@code bdrv_co_truncate}.
+     *
+     * @throws BlockIoException {@code ENOTSUP "Image format driver does not support resize"}
+     */
+    public void truncate(Node bs, long length) {
+        String filtered = filterOrCowChildName();
+        if (isFilter() && filtered != null && bs.child(filtered) != null) {
+            bs.child(filtered).truncate(length);
+            return;
+        }
+        throw new BlockIoException(BlockIoException.ENOTSUP, "Image format driver does not support resize");
+    }
+
     /** Makes completed writes stable; the default flushes every child. */
     public void flush(Node bs) {
         for (Child c : bs.children()) {

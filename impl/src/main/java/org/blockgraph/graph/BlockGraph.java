@@ -188,6 +188,12 @@ public final class BlockGraph {
             Change ch = new Change();
             ch.addNode(n);
             attachInitialChildren(ch, n, children);
+            Node backing = "backing".equals(driver.filterOrCowChildName()) && !driver.isFilter()
+                    ? children.get("backing") : null;
+            if (backing != null) {
+                // as qemu-img create -b: the header names the backing image's file
+                n.setBackingFile(imageFilename(backing), backing.driver().name());
+            }
             return withWriteLock(() -> {
                 ch.checkAndCommit();
                 return n;
@@ -1322,6 +1328,46 @@ public final class BlockGraph {
     }
 
     // ------------------------------------------------------------------------------------------------------
+    // Backing-file strings
+
+    /**
+     * The file name images are known by (upstream's {@code bs->filename}): a format node is named by its
+     * {@code file} child's (filters skipped), a protocol or filter node by its own node name.
+     */
+    public static String imageFilename(Node n) {
+        Child file = n.child("file");
+        if (file != null && file.node() != null && !n.driver().isFilter()) {
+            Node proto = file.node();
+            while (proto.driver().isFilter() && proto.driver().filterOrCowChildName() != null
+                    && proto.child(proto.driver().filterOrCowChildName()) != null) {
+                proto = proto.child(proto.driver().filterOrCowChildName()).node();
+            }
+            return proto.name();
+        }
+        return n.name();
+    }
+
+    /**
+     * {@code bdrv_change_backing_file}: rewrites the backing-file string (and format) in {@code n}'s image
+     * header; {@code file == null} clears it. Only format nodes with a backing link have a header to rewrite.
+     *
+     * @throws GraphException {@code Driver '<name>' does not support backing files} for other drivers (nothing
+     *                        changes)
+     */
+    public void changeBackingFile(Node n, String file, String format) {
+        control.lock();
+        try {
+            requireLive(n);
+            if (!"backing".equals(n.driver().filterOrCowChildName()) || n.driver().isFilter()) {
+                throw new GraphException("Driver '" + n.driver().name() + "' does not support backing files");
+            }
+            n.setBackingFile(file, format);
+        } finally {
+            control.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
     // State snapshot
 
     /** A full snapshot of structure, permissions and counters; equal before and after any refused change. */
@@ -1340,7 +1386,7 @@ public final class BlockGraph {
                 }
                 ns.add(new GraphState.NodeState(n.name(), n.driver().name(), n.driver().describeOptions(),
                         n.isReadOnly(), n.isImplicit(), n.quiesceCounter(), n.inFlight(), n.directDrains,
-                        n.cumulativePerm, n.cumulativeShared, List.copyOf(cs), List.copyOf(ps)));
+                        n.cumulativePerm, n.cumulativeShared, List.copyOf(cs), List.copyOf(ps), n.backingFile()));
             }
             List<GraphState.EdgeState> rs = new ArrayList<>();
             for (Child c : rootEdges) {

@@ -170,6 +170,30 @@ public final class Child {
         n.doFlush();
     }
 
+    /**
+     * Resizes the child node ({@code bdrv_co_truncate}) to {@code length} bytes. The edge must hold the resize
+     * permission (upstream asserts it; here it is an error) and the node must be writable.
+     *
+     * @throws BlockIoException {@code EPERM} without resize permission, {@code EACCES "Image is read-only"}, or
+     *                          {@code ENOTSUP "Image format driver does not support resize"} from the driver
+     */
+    public void truncate(long length) {
+        Node n = target();
+        if ((perm & Permission.RESIZE.bit()) == 0) {
+            throw new BlockIoException(BlockIoException.EPERM,
+                    "Permission denied: " + parent.describe() + " has no resize permission on its '" + name
+                            + "' child");
+        }
+        if (length < 0) {
+            throw new BlockIoException(BlockIoException.EINVAL, "Image size cannot be negative");
+        }
+        if (n.isReadOnly()) {
+            throw new BlockIoException(BlockIoException.EACCES, "Image is read-only");
+        }
+        descend(n, "truncate", 0, length);
+        n.doTruncate(length);
+    }
+
     /** The child's length in bytes. */
     public long length() {
         return target().length();

@@ -29,10 +29,12 @@ public record GraphState(int drainAllCount, List<NodeState> nodes, List<EdgeStat
      * @param cumulativeShared AND of parent shared permissions
      * @param children         its child edges in order
      * @param parents          its parent edges, newest first, as {@code describe/edge-name}
+     * @param backingFile      the backing-file string of its image header, or null
      */
     public record NodeState(String name, String driver, String options, boolean readOnly, boolean implicit,
                             int quiesceCounter, int inFlight, int directDrains, int cumulativePerm,
-                            int cumulativeShared, List<EdgeState> children, List<String> parents) {
+                            int cumulativeShared, List<EdgeState> children, List<String> parents,
+                            String backingFile) {
     }
 
     /**

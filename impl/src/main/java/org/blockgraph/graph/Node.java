@@ -19,6 +19,10 @@ public final class Node implements Parent {
     private final boolean implicit;
     private final BlockDriver driver;
     private volatile boolean readOnly;
+    /** The backing-file string of the image header (format nodes with a backing link), or null. */
+    private volatile String backingFile;
+    /** The backing format recorded with {@link #backingFile}, or null. */
+    private volatile String backingFormat;
     final AtomicInteger quiesceCounter = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     /** Drained sections begun on this node through the public API and not yet ended (control lock). */
@@ -63,6 +67,25 @@ public final class Node implements Parent {
     /** Whether the node refuses writers. */
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /**
+     * The backing-file string recorded in the image header: what {@code query-named-block-nodes} shows as
+     * {@code backing_file} and {@code image/backing-filename}. Set when the node is created over a backing node,
+     * rewritten by stream and commit at completion ({@code bdrv_change_backing_file}); null if none is recorded.
+     */
+    public String backingFile() {
+        return backingFile;
+    }
+
+    /** The backing format recorded with {@link #backingFile()} ({@code backing-fmt}), or null. */
+    public String backingFormat() {
+        return backingFormat;
+    }
+
+    void setBackingFile(String file, String format) {
+        backingFile = file;
+        backingFormat = file == null ? null : format;
     }
 
     void setReadOnly(boolean ro) {
@@ -258,6 +281,22 @@ public final class Node implements Parent {
             TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
             try {
                 driver.discard(this, offset, len);
+            } finally {
+                tracked.end(t);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    void doTruncate(long length) {
+        enter();
+        try {
+            // As upstream: a serialising tracked request over the range between the old and the new end.
+            long old = driver.length(this);
+            TrackedRequests.Tracked t = tracked.begin(Math.min(old, length), Math.abs(length - old), true, 1);
+            try {
+                driver.truncate(this, length);
             } finally {
                 tracked.end(t);
             }

@@ -398,12 +398,29 @@ public final class Job {
      * inside the drain poll).
      */
     public boolean drainedPoll() {
+        boolean parkable;
         mutex.lock();
         try {
-            return busy && !deferred && !status.isCompleted();
+            boolean polling = busy && !deferred && !status.isCompleted();
+            // Its queued entry can only park the job (pauseCount > 0, no step runs): see
+            // ManualJobExecutor#pollsInDrains.
+            parkable = polling && !stepRunning && pauseCount > 0 && !forceCancel;
+            if (!polling) {
+                return false;
+            }
         } finally {
             mutex.unlock();
         }
+        if (parkable && registry.executor instanceof ManualJobExecutor m && m.pollsInDrains()) {
+            m.runEntry(this);
+            mutex.lock();
+            try {
+                return busy && !deferred && !status.isCompleted();
+            } finally {
+                mutex.unlock();
+            }
+        }
+        return true;
     }
 
     /** Wakes an idle job (QEMU's job_enter), e.g. when a guest write dirtied data a mirror-style job must copy. */

@@ -23,6 +23,28 @@ public final class ManualJobExecutor implements JobExecutor {
     private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
     private long now;
     private long sequence;
+    private final boolean pollsInDrains;
+
+    /** An executor whose drains wait for jobs to be stepped by someone else (the default). */
+    public ManualJobExecutor() {
+        this(false);
+    }
+
+    /**
+     * @param pollsInDrains whether a drain that polls a busy job (QEMU's {@code AIO_WAIT_WHILE}) runs that job's
+     *                      queued entry in the draining thread when the entry can only park the job at its pause
+     *                      point, as upstream's drain runs the job coroutine from {@code aio_poll}. A single-threaded
+     *                      test can then drain (complete one job, change the graph) while other jobs it steps by
+     *                      hand are mid-flight; no job step runs inside a drain.
+     */
+    public ManualJobExecutor(boolean pollsInDrains) {
+        this.pollsInDrains = pollsInDrains;
+    }
+
+    /** Whether drains run parking entries of polled jobs (see {@link #ManualJobExecutor(boolean)}). */
+    public boolean pollsInDrains() {
+        return pollsInDrains;
+    }
 
     private final class ScheduledTask implements Comparable<ScheduledTask>, Timer {
         final JobTask task;
@@ -122,6 +144,26 @@ public final class ManualJobExecutor implements JobExecutor {
             for (Iterator<JobTask> it = ready.iterator(); it.hasNext(); ) {
                 JobTask t = it.next();
                 if (t.job() == job) {
+                    it.remove();
+                    task = t;
+                    break;
+                }
+            }
+        }
+        if (task == null) {
+            return false;
+        }
+        task.run();
+        return true;
+    }
+
+    /** Runs the oldest ready entry task of {@code job} (not its exit or timers); false if it has none. */
+    boolean runEntry(Job job) {
+        JobTask task = null;
+        synchronized (this) {
+            for (Iterator<JobTask> it = ready.iterator(); it.hasNext(); ) {
+                JobTask t = it.next();
+                if (t.job() == job && t.kind() == JobTask.Kind.ENTRY) {
                     it.remove();
                     task = t;
                     break;

@@ -474,9 +474,9 @@ public final class QmpDispatcher {
             o.put("node-name", n.name());
             o.put("ro", n.isReadOnly());
             o.put("drv", n.driver().name());
-            Child b = n.child("backing");
-            if (b != null) {
-                o.put("backing_file", filename(b.node()));
+            // The backing-file string of the image header (set at creation, rewritten by stream and commit).
+            if (n.backingFile() != null) {
+                o.put("backing_file", n.backingFile());
             }
             int depth = 0;
             for (Node x = n; x.child("backing") != null; x = x.child("backing").node()) {
@@ -489,6 +489,9 @@ public final class QmpDispatcher {
             img.put("virtual-size", n.length());
             img.put("filename", filename(n));
             img.put("format", n.driver().name());
+            if (n.backingFile() != null) {
+                img.put("backing-filename", n.backingFile());
+            }
         }
         return r;
     }

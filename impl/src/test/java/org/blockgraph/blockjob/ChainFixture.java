@@ -22,6 +22,8 @@ import org.blockgraph.job.Job;
 import org.blockgraph.job.JobEvent;
 import org.blockgraph.job.JobExecutor;
 import org.blockgraph.job.JobStatus;
+import org.blockgraph.job.JobTask;
+import org.blockgraph.job.ManualJobExecutor;
 import org.blockgraph.job.ThreadPoolJobExecutor;
 
 /**
@@ -74,6 +76,47 @@ final class ChainFixture implements AutoCloseable {
                 | Permission.WRITE.bit(), Permission.ALL);
     }
 
+    /**
+     * The same chain with jobs stepped by hand ({@link ManualJobExecutor} whose drains run parking entries): a
+     * "throttled" job is one the test does not step, so every interleaving is fixed by the test.
+     */
+    static ChainFixture manual(List<int[]> allocation) {
+        return new ChainFixture(allocation, new ManualJobExecutor(true));
+    }
+
+    /** The hand-stepped executor (fails for a pool fixture). */
+    ManualJobExecutor manual() {
+        if (exec instanceof ManualJobExecutor m) {
+            return m;
+        }
+        throw new AssertionError("not a hand-stepped fixture");
+    }
+
+    private boolean hasEntry(Job j) {
+        return manual().ready().stream().anyMatch(t -> t.job() == j && t.kind() == JobTask.Kind.ENTRY);
+    }
+
+    /**
+     * Steps {@code j} (speed limited) until it copied a unit and sleeps on its rate limit; asserts it is then
+     * provably mid-flight: running, some progress, not at the end, no completion event yet.
+     *
+     * @return the job's offset
+     */
+    long stepUntilThrottled(Job j) {
+        int guard = 0;
+        while (hasEntry(j)) {
+            manual().runNext(j);
+            if (++guard > 10_000) {
+                throw new AssertionError(j.id() + " never slept: " + j.state());
+            }
+        }
+        var st = j.state();
+        assertEquals(JobStatus.RUNNING, st.status(), () -> j.id() + ": " + st);
+        assertTrue(st.offset() > 0 && st.offset() < st.len(), () -> j.id() + " not mid-flight: " + st);
+        assertTrue(eventNames(j.id()).isEmpty(), () -> j.id() + " sent " + eventNames(j.id()));
+        return st.offset();
+    }
+
     static byte[] fill(int v) {
         byte[] b = new byte[CLUSTER];
         java.util.Arrays.fill(b, (byte) v);
@@ -104,10 +147,16 @@ final class ChainFixture implements AutoCloseable {
     }
 
     /**
-     * Waits until every job left the registry (jobs run on the pool; a drain needs them to reach a pause point,
-     * so they cannot be stepped by the thread that drains).
+     * Runs every job to its end: a hand-stepped fixture steps all tasks (moving the fake clock to the next timer
+     * when nothing is ready); a pool fixture waits until every job left the registry (a drain needs the jobs to
+     * reach a pause point, so they cannot be stepped by the thread that drains).
      */
     void runAll() {
+        if (exec instanceof ManualJobExecutor m) {
+            m.runUntilQuiet();
+            assertTrue(jobs.registry().jobs().isEmpty(), () -> "jobs left: " + jobs.registry().queryJobs());
+            return;
+        }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!jobs.registry().jobs().isEmpty()) {
             if (System.nanoTime() > deadline) {
@@ -117,8 +166,25 @@ final class ChainFixture implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code job} is in {@code status}. */
+    /** Runs (hand-stepped) or waits (pool) until {@code job} is in {@code status}. */
     void await(Job job, JobStatus status) {
+        if (exec instanceof ManualJobExecutor m) {
+            int guard = 0;
+            while (job.status() != status) {
+                if (!m.runNext()) {
+                    long next = m.nextDeadline();
+                    if (next < 0) {
+                        throw new AssertionError(job.id() + " is " + job.state() + ", expected " + status
+                                + " and nothing is left to run; all: " + jobs.registry().queryJobs());
+                    }
+                    m.advance(Math.max(0, next - m.now()));
+                }
+                if (++guard > 1_000_000) {
+                    throw new AssertionError(job.id() + " never reached " + status);
+                }
+            }
+            return;
+        }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (job.status() != status) {
             if (System.nanoTime() > deadline) {
@@ -145,6 +211,14 @@ final class ChainFixture implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Every event of job {@code id} in order, status changes as {@code JOB_STATUS_CHANGE:<status>}. */
+    List<String> allEvents(String id) {
+        synchronized (events) {
+            return events.stream().filter(e -> id.equals(e.jobId())).map(e -> e instanceof JobEvent.StatusChange sc
+                    ? e.name() + ":" + sc.status().qapiName() : e.name()).collect(Collectors.toList());
         }
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Cancel semantics on the 030 chain: a soft cancel of a READY active commit completes without pivoting and leaves
  * the chain as it was (reference §4); a force cancel of an intermediate commit aborts and restores the chain; and
- * TestSmallerBackingFile (a backing half the size of the image) streams to the end.
+ * TestSmallerBackingFile (a backing half the size of the image) streams to the end. Jobs are stepped by hand
+ * ({@link Parallel030Test#layout030()}).
  */
 class CommitCancelTest {
     private final List<ChainFixture> open = new ArrayList<>();
@@ -64,6 +65,8 @@ class CommitCancelTest {
         Job j = f.jobs.commit(CommitOptions.of("drive0").topNode("node5").baseNode("node1").jobId("c")
                 .speed(1024));
         assertTrue(f.chain().stream().anyMatch(n -> n.startsWith("#block")), "commit_top is in the chain");
+        f.stepUntilThrottled(j); // mid-flight: node5's first cluster already copied into node1
+        assertTrue(f.node(1).driver().isAllocated(f.node(1), 4L * ChainFixture.CLUSTER));
         j.cancel(true);
         f.runAll();
         synchronized (f.events) {

@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 /**
  * iotest 030 {@code TestParallelOps}, every row of reference §3.6, scaled down: nine images of 16 clusters of
  * 64 KiB; node7 holds clusters 0-1, node5 4-7, node3 8-9, node1 12-15, node0 all (the 16 MiB layout divided by
- * 16). "Throttled" jobs are jobs that the hand-stepped executor has not run yet.
+ * 16). Jobs are stepped by hand ({@link ChainFixture#manual}): each job of a row is stepped until it copied a
+ * cluster and sleeps on its rate limit (provably mid-flight), the conflicting command is refused with the upstream
+ * text and changes nothing (graph, jobs, executor), then the jobs are stepped to completion and the final chains,
+ * backing-file strings and data asserted. No timing: upstream's "throttled" is "not stepped" here. What needs real
+ * threads is in {@link Parallel030ThreadPoolTest}.
  */
 class Parallel030Test {
     private static final String BUSY = "block device is in use by block job: ";
@@ -32,7 +36,13 @@ class Parallel030Test {
         return f;
     }
 
+    /** The 030 layout, jobs stepped by hand. */
     static ChainFixture layout030() {
+        return ChainFixture.manual(allocation030());
+    }
+
+    /** Which clusters node0..node8 hold in the scaled 030 layout. */
+    static List<int[]> allocation030() {
         List<int[]> a = new ArrayList<>();
         int[] all = new int[16];
         for (int i = 0; i < 16; i++) {
@@ -47,7 +57,27 @@ class Parallel030Test {
         a.add(new int[] {});                  // node6
         a.add(new int[] {0, 1});              // node7
         a.add(new int[] {});                  // node8
-        return new ChainFixture(a);
+        return a;
+    }
+
+    /**
+     * Asserts that {@code command} fails with {@code expected} and changes nothing: graph, job and block-job
+     * queries, the executor's ready tasks and timers.
+     */
+    private static void refused(ChainFixture f, String expected, Runnable command) {
+        var graph = f.graph.state();
+        var jobs = f.jobs.registry().queryJobs();
+        var blockJobs = f.jobs.registry().queryBlockJobs();
+        var ready = f.manual().ready();
+        int timers = f.manual().timerCount();
+        int events = f.events.size();
+        assertMsg(expected, command);
+        assertEquals(graph, f.graph.state(), "a refused command changes no graph state");
+        assertEquals(jobs, f.jobs.registry().queryJobs());
+        assertEquals(blockJobs, f.jobs.registry().queryBlockJobs());
+        assertEquals(ready, f.manual().ready());
+        assertEquals(timers, f.manual().timerCount());
+        assertEquals(events, f.events.size(), "a refused command sends no event");
     }
 
     private static boolean allocated(ChainFixture f, int node, int cluster) {
@@ -66,7 +96,14 @@ class Parallel030Test {
         for (int i = 2; i <= 8; i += 2) {
             StreamOptions o = StreamOptions.of("node" + i).bottom("node" + (i - 1)).jobId("stream-node" + i)
                     .speed(1024);
-            jobs.add(f.jobs.stream(o));
+            Job j = f.jobs.stream(o);
+            jobs.add(j);
+            f.stepUntilThrottled(j);
+        }
+        // All four are mid-flight at once: each copied its first cluster, none finished.
+        for (Job j : jobs) {
+            assertEquals(JobStatus.RUNNING, j.status(), j.id());
+            assertTrue(j.state().offset() < j.state().len(), j.id());
         }
         // Unthrottle in reverse order: the top job runs first.
         for (int k = jobs.size() - 1; k >= 0; k--) {
@@ -78,6 +115,7 @@ class Parallel030Test {
             for (int c = 0; c < 16; c++) {
                 assertEquals(allocated(f, i - 1, c), allocated(f, i, c), "node" + i + " cluster " + c);
             }
+            assertEquals("img" + (i - 2), f.node(i).backingFile(), "backing file of node" + i);
         }
         assertEquals(List.of("node8", "node6", "node4", "node2", "node0"), f.chain());
         for (int i = 2; i <= 8; i += 2) {
@@ -92,22 +130,26 @@ class Parallel030Test {
         byte[] guest = f.content(f.drive.node());
         Job j = f.jobs.stream(StreamOptions.of("node4").base("img1").filterNodeName("stream-filter")
                 .jobId("stream-node4").speed(1024));
-        assertMsg("Node 'stream-filter' is busy: " + BUSY + "stream",
+        f.stepUntilThrottled(j);
+        assertTrue(allocated(f, 4, 8), "the stream copied node3's first cluster");
+        assertTrue(!allocated(f, 4, 9), "and not yet its second");
+        refused(f, "Node 'stream-filter' is busy: " + BUSY + "stream",
                 () -> f.jobs.stream(StreamOptions.of("node5").base("img2").jobId("stream-node5")));
-        assertMsg("Node 'node3' is busy: " + BUSY + "stream",
+        refused(f, "Node 'node3' is busy: " + BUSY + "stream",
                 () -> f.jobs.stream(StreamOptions.of("node3").base("img2").jobId("stream-node3")));
-        assertMsg("Node 'node4' is busy: " + BUSY + "stream",
+        refused(f, "Node 'node4' is busy: " + BUSY + "stream",
                 () -> f.jobs.stream(StreamOptions.of("node4").jobId("stream-node4-v2")));
-        assertMsg("Node 'stream-filter' is busy: " + BUSY + "stream",
+        refused(f, "Node 'stream-filter' is busy: " + BUSY + "stream",
                 () -> f.jobs.commit(CommitOptions.of("drive0").base("img4")));
-        assertMsg("Node 'node3' is busy: " + BUSY + "stream",
+        refused(f, "Node 'node3' is busy: " + BUSY + "stream",
                 () -> f.jobs.commit(CommitOptions.of("drive0").top("img3").base("img1")));
-        assertMsg("Node 'node2' is busy: " + BUSY + "stream",
+        refused(f, "Node 'node2' is busy: " + BUSY + "stream",
                 () -> f.jobs.commit(CommitOptions.of("drive0").top("img1").base("img0")));
         j.setSpeed(0);
         f.runAll();
         assertNull(f.completed("stream-node4").error());
         assertEquals(List.of("node4", "node1", "node0"), f.chainOf(f.node(4)));
+        assertEquals("img1", f.node(4).backingFile());
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -118,20 +160,22 @@ class Parallel030Test {
         byte[] guest = f.content(f.drive.node());
         Job j = f.jobs.commit(CommitOptions.of("drive0").top("img5").base("img3").jobId("commit-drive0")
                 .speed(1024));
-        assertMsg("Node 'node3' is busy: " + BUSY + "commit",
+        f.stepUntilThrottled(j);
+        refused(f, "Node 'node3' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node3").jobId("stream-node3")));
-        assertMsg("Node 'node5' is busy: " + BUSY + "commit",
+        refused(f, "Node 'node5' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node6").base("img2").jobId("stream-node6")));
-        assertMsg("Node 'node4' is busy: " + BUSY + "commit",
+        refused(f, "Node 'node4' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node4").base("img2").jobId("stream-node4")));
-        assertMsg("Node 'node5' is busy: " + BUSY + "commit",
+        refused(f, "Node 'node5' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node6").base("img4").jobId("stream-node6-v2")));
-        assertMsg("Node 'drive0' is busy: " + BUSY + "commit",
+        refused(f, "Node 'drive0' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("drive0").base("img5").jobId("stream-drive0")));
         j.setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node8", "node7", "node6", "node3", "node2", "node1", "node0"), f.chain());
+        assertEquals("img3", f.node(6).backingFile(), "commit rewrote the overlay's backing file");
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -141,7 +185,8 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         Job j = f.jobs.commit(CommitOptions.of("drive0").base("img3").jobId("commit-drive0").speed(1024));
-        assertMsg("Node 'node5' is busy: " + BUSY + "commit",
+        f.stepUntilThrottled(j);
+        refused(f, "Node 'node5' is busy: " + BUSY + "commit",
                 () -> f.jobs.stream(StreamOptions.of("node5").base("img3").jobId("stream-node6")));
         j.setSpeed(0);
         f.await(j, JobStatus.READY);
@@ -150,6 +195,7 @@ class Parallel030Test {
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node3", "node2", "node1", "node0"), f.chain());
+        assertEquals("img2", f.node(3).backingFile(), "the pivot keeps base's own backing file");
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -161,20 +207,15 @@ class Parallel030Test {
         var before = f.graph.state();
         Job c = f.jobs.commit(CommitOptions.of("drive0").top("img2").base("img0").filterNodeName("commit-filter")
                 .jobId("commit-drive0").speed(1024));
-        // The throttled commit may still be copying its first cluster (its BlockBackend then has a request in
-        // flight): hold it at a pause point so the before/after snapshots see only what the refused stream did.
-        c.userPause();
-        f.await(c, JobStatus.PAUSED);
-        var during = f.graph.state();
-        assertMsg("Cannot freeze 'backing' link to 'commit-filter'",
+        f.stepUntilThrottled(c);
+        refused(f, "Cannot freeze 'backing' link to 'commit-filter'",
                 () -> f.jobs.stream(StreamOptions.of("node4").baseNode("node2").jobId("stream-node4")));
-        assertEquals(during, f.graph.state(), "a refused stream changes nothing");
         assertTrue(f.jobs.registry().find("stream-node4").isEmpty());
-        c.userResume();
         c.setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node8", "node7", "node6", "node5", "node4", "node3", "node0"), f.chain());
+        assertEquals("img0", f.node(3).backingFile());
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
         assertTrue(!before.equals(f.graph.state()));
@@ -185,16 +226,28 @@ class Parallel030Test {
         byte[] guest = f.content(f.drive.node());
         Job commit = f.jobs.commit(CommitOptions.of("drive0").topNode("node2").baseNode("node0")
                 .filterNodeName("commit-filter").jobId("commit-drive0").speed(1024));
+        f.stepUntilThrottled(commit);
         Job stream = f.jobs.stream(StreamOptions.of("node4").baseNode("commit-filter").jobId("stream-node4")
                 .speed(1024));
+        f.stepUntilThrottled(stream);
         Job first = commitFirst ? commit : stream;
+        Job second = commitFirst ? stream : commit;
         first.setSpeed(0);
         f.await(first, JobStatus.NULL);
-        (commitFirst ? stream : commit).setSpeed(0);
+        // The first job's completion drained the other one to a pause point; its resumed entry goes back to
+        // sleeping on its rate limit, still mid-flight.
+        assertEquals(JobStatus.PAUSED, second.status(), "paused by the first job's completion drain");
+        f.stepUntilThrottled(second);
+        if (!commitFirst) {
+            assertEquals(List.of("node4", "commit-filter", "node2", "node1", "node0"), f.chainOf(f.node(4)),
+                    "the stream made the commit filter node4's backing");
+        }
+        second.setSpeed(0);
         f.runAll();
         assertNull(f.completed("commit-drive0").error());
         assertNull(f.completed("stream-node4").error());
         assertEquals(List.of("node8", "node7", "node6", "node5", "node4", "node0"), f.chain());
+        assertEquals("img0", f.node(4).backingFile(), "030: node4's backing image is node0's file");
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -213,7 +266,12 @@ class Parallel030Test {
     void streamCommit1() {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
-        f.jobs.stream(StreamOptions.of("node2").baseNode("node0").jobId("stream-node2"));
+        Job s = f.jobs.stream(StreamOptions.of("node2").baseNode("node0").jobId("stream-node2"));
+        // Unthrottled: step it until it is past its first cluster, then start the commit beside it.
+        while (s.state().offset() == 0) {
+            assertTrue(f.manual().runNext(s));
+        }
+        assertEquals(JobStatus.RUNNING, s.status());
         Job c = f.jobs.commit(CommitOptions.of("drive0").base("img3").jobId("commit-drive0"));
         f.await(c, JobStatus.READY);
         c.complete();
@@ -221,6 +279,7 @@ class Parallel030Test {
         assertNull(f.completed("stream-node2").error());
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node3", "node2", "node0"), f.chain());
+        assertEquals("img0", f.node(2).backingFile());
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -230,7 +289,9 @@ class Parallel030Test {
         ChainFixture f = chain9();
         byte[] guest = f.content(f.drive.node());
         Job s = f.jobs.stream(StreamOptions.of("node4").baseNode("node0").jobId("stream-node4").speed(1024));
+        f.stepUntilThrottled(s);
         Job c = f.jobs.commit(CommitOptions.of("drive0").base("img5").jobId("commit-drive0").speed(1024));
+        f.stepUntilThrottled(c);
         s.setSpeed(0);
         c.setSpeed(0);
         f.await(c, JobStatus.READY);
@@ -239,6 +300,7 @@ class Parallel030Test {
         assertNull(f.completed("stream-node4").error());
         assertNull(f.completed("commit-drive0").error());
         assertEquals(List.of("node5", "node4", "node0"), f.chain());
+        assertEquals("img0", f.node(4).backingFile());
         f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
@@ -263,7 +325,32 @@ class Parallel030Test {
             assertEquals(allocated(f, 3, c), allocated(f, 4, c), "cluster " + c);
         }
         assertEquals(List.of("node4", "node2", "node1", "node0"), f.chainOf(f.node(4)));
+        assertEquals("img2", f.node(4).backingFile());
         assertTrue(f.node(4).isReadOnly(), "node4 reopened read-only after the stream");
+        f.assertQuiescentGraph();
+    }
+
+    /**
+     * TestStreamStop: while the stream runs only JOB_STATUS_CHANGE events were sent (created, running); it can
+     * be cancelled; the events after the cancel are upstream's (aborting, BLOCK_JOB_CANCELLED, concluded, null);
+     * chain and data are unchanged.
+     */
+    @Test
+    void streamStop() {
+        ChainFixture f = chain9();
+        byte[] guest = f.content(f.drive.node());
+        List<String> chain = f.chain();
+        Job j = f.jobs.stream(StreamOptions.of("drive0").speed(1024));
+        f.stepUntilThrottled(j);
+        assertEquals(List.of("JOB_STATUS_CHANGE:created", "JOB_STATUS_CHANGE:running"), f.allEvents("drive0"));
+        j.cancel(false);
+        f.runAll();
+        assertEquals(List.of("JOB_STATUS_CHANGE:created", "JOB_STATUS_CHANGE:running",
+                "JOB_STATUS_CHANGE:aborting", "BLOCK_JOB_CANCELLED", "JOB_STATUS_CHANGE:concluded",
+                "JOB_STATUS_CHANGE:null"), f.allEvents("drive0"));
+        assertEquals(chain, f.chain());
+        assertEquals("img7", f.node(8).backingFile(), "a cancelled stream leaves the backing file");
+        f.assertContent(guest, f.drive.node());
         f.assertQuiescentGraph();
     }
 }

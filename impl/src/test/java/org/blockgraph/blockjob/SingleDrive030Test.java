@@ -24,19 +24,19 @@ import org.blockgraph.job.Job;
 import org.blockgraph.job.JobEvent;
 import org.blockgraph.job.JobStatus;
 import org.blockgraph.job.OnError;
-import org.blockgraph.job.ThreadPoolJobExecutor;
-import org.junit.jupiter.api.AfterEach;
+import org.blockgraph.job.ManualJobExecutor;
 import org.junit.jupiter.api.Test;
 
 /**
  * iotest 030's single-drive classes (reference §3.6 "Other 030 classes"), scaled to 16 clusters of 64 KiB:
  * {@code drive0} = {@code test} ← {@code mid} ← {@code base}; base holds cluster 0, mid cluster 8 (512 KiB);
  * mid's file is a blkdebug node for the error classes. TestSingleDrive, TestEIO (each on-error policy),
- * TestENOSPC, TestSetSpeed, pause/resume, and wrong-state verbs on a real stream job.
+ * TestENOSPC, TestSetSpeed, pause/resume, and wrong-state verbs on a real stream job. Jobs are stepped by hand
+ * (the fake clock stands for 030's wall-clock waits), so every case is deterministic.
  */
 class SingleDrive030Test {
     private final BlockGraph g = new BlockGraph();
-    private final ThreadPoolJobExecutor exec = new ThreadPoolJobExecutor(2);
+    private final ManualJobExecutor exec = new ManualJobExecutor(true);
     private final BlockJobs jobs = new BlockJobs(g, exec);
     private final List<JobEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private final BlkdebugDriver midDebug = new BlkdebugDriver();
@@ -70,11 +70,6 @@ class SingleDrive030Test {
         w.close();
     }
 
-    @AfterEach
-    void close() {
-        exec.close();
-    }
-
     private byte[] content(Node n) {
         BlockBackend r = BlockBackend.create(g, null, n, 0, Permission.ALL);
         try {
@@ -88,19 +83,26 @@ class SingleDrive030Test {
         return n.driver().isAllocated(n, (long) cluster * CLUSTER);
     }
 
+    /** Runs one task, or moves the fake clock to the next timer when none is ready. */
+    private void stepOnce(String what) {
+        if (!exec.runNext()) {
+            long next = exec.nextDeadline();
+            assertTrue(next >= 0, "nothing left to run while waiting for " + what + ": " + jobs.registry().queryJobs());
+            exec.advance(Math.max(0, next - exec.now()));
+        }
+    }
+
     private void awaitGone(String id) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (jobs.registry().find(id).isPresent()) {
-            assertTrue(System.nanoTime() < deadline, "job " + id + " still there: " + jobs.registry().queryJobs());
-            Thread.onSpinWait();
+        for (int guard = 0; jobs.registry().find(id).isPresent(); guard++) {
+            assertTrue(guard < 100_000, "job " + id + " still there: " + jobs.registry().queryJobs());
+            stepOnce("job " + id + " to end");
         }
     }
 
     private void await(Job j, JobStatus s) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (j.status() != s) {
-            assertTrue(System.nanoTime() < deadline, j.id() + " is " + j.state());
-            Thread.onSpinWait();
+        for (int guard = 0; j.status() != s; guard++) {
+            assertTrue(guard < 100_000, j.id() + " is " + j.state());
+            stepOnce(j.id() + " to be " + s.qapiName());
         }
     }
 
@@ -144,12 +146,20 @@ class SingleDrive030Test {
     }
 
     @Test
-    void streamPauseResume() throws InterruptedException {
+    void streamPauseResume() {
         Job j = jobs.stream(StreamOptions.of("drive0").speed(1024));
+        while (j.state().offset() == 0) {
+            stepOnce("the first unit");
+        }
         j.userPause();
         await(j, JobStatus.PAUSED);
         long offset = j.state().offset();
-        Thread.sleep(100);
+        assertTrue(offset > 0 && offset < j.state().len(), "paused mid-flight: " + j.state());
+        // 030 waits half a second and checks the offset did not move: here the clock moves a minute and every
+        // task that became due runs.
+        exec.advance(60_000_000_000L);
+        exec.runUntilIdle();
+        assertEquals(JobStatus.PAUSED, j.status());
         assertEquals(offset, j.state().offset());
         assertMsg("Job is already paused", j::userPause);
         j.userResume();
@@ -170,6 +180,55 @@ class SingleDrive030Test {
         awaitGone("partial");
         assertTrue(alloc(test, 8) && !alloc(test, 0));
         assertEquals(base, test.child("backing").node());
+        assertEquals("base-file", test.backingFile(), "the header names the new base's file");
+        assertEquals("cow", test.backingFormat());
+    }
+
+    /**
+     * TestSmallerBackingFile: a backing image much shorter than its overlay; the stream completes. Regression: the
+     * stream asked the short backing whether clusters beyond its end were allocated, and the cow driver indexed
+     * past its allocation map: the job failed with "Index 2 out of bounds for length 2".
+     */
+    @Test
+    void smallerBackingFile() {
+        Node small = g.addNode("small", new CowDriver(CLUSTER, CLUSTER), Map.of("file", g.addNode("small-file",
+                new MemoryDriver(CLUSTER))));
+        write(small, 0, 7);
+        g.reopenReadOnly(small, true);
+        Node big = g.addNode("big", new CowDriver(256L * CLUSTER, CLUSTER), Map.of("file", g.addNode("big-file",
+                new MemoryDriver(256L * CLUSTER)), "backing", small));
+        byte[] before = content(big, 256 * CLUSTER);
+        jobs.stream(StreamOptions.of("big").jobId("stream-big"));
+        awaitGone("stream-big");
+        assertNull(completed("stream-big").error());
+        assertTrue(alloc(big, 0) && !alloc(big, 1) && !alloc(big, 255));
+        assertNull(big.child("backing"));
+        assertTrue(java.util.Arrays.equals(before, content(big, 256 * CLUSTER)));
+    }
+
+    private byte[] content(Node n, int len) {
+        BlockBackend r = BlockBackend.create(g, null, n, 0, Permission.ALL);
+        try {
+            return r.read(0, len);
+        } finally {
+            r.close();
+        }
+    }
+
+    @Test
+    void backingFileStrings() {
+        assertEquals("mid-file", test.backingFile(), "created over mid: the header names mid's file");
+        assertEquals("base-file", mid.backingFile());
+        assertNull(base.backingFile());
+        jobs.stream(StreamOptions.of("drive0").base("base-file").backingFile("custom.img").jobId("s"));
+        awaitGone("s");
+        assertNull(completed("s").error());
+        assertEquals("custom.img", test.backingFile(), "block-stream's backing-file is recorded as given");
+        assertEquals(base, test.child("backing").node());
+        jobs.stream(StreamOptions.of("drive0").jobId("all"));
+        awaitGone("all");
+        assertNull(test.backingFile(), "streaming the whole chain clears the backing file");
+        assertNull(test.backingFormat());
     }
 
     @Test

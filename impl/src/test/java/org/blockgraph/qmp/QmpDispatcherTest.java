@@ -195,6 +195,8 @@ class QmpDispatcherTest {
         assertEquals(5, names.size(), "the inline file child gets a generated name");
         JsonNode top = nodes.get(names.indexOf("top"));
         assertEquals(2, top.get("backing_file_depth").asInt());
+        assertEquals("f1", top.get("backing_file").asText(), "the header names mid's file");
+        assertEquals("f1", top.get("image").get("backing-filename").asText());
         assertEquals("cow", top.get("drv").asText());
         assertEquals(1048576, top.get("image").get("virtual-size").asLong());
     }
