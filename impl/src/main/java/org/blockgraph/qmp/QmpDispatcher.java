@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 import org.blockgraph.blockjob.BlockJobs;
 import org.blockgraph.blockjob.CommitOptions;
 import org.blockgraph.blockjob.StreamOptions;
+import org.blockgraph.driver.ThrottleDriver;
+import org.blockgraph.driver.ThrottleGroup;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphException;
@@ -69,6 +71,10 @@ public final class QmpDispatcher {
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final List<Consumer<ObjectNode>> subscribers = new CopyOnWriteArrayList<>();
     private final Set<String> monitorOwned = ConcurrentHashMap.newKeySet();
+    /** Throttle groups made with {@code object-add}, by id. */
+    private final Map<String, ThrottleGroup> throttleGroups = new ConcurrentHashMap<>();
+    /** The options each node was added with (children as names), for {@code blockdev-reopen}'s checks. */
+    private final Map<String, ObjectNode> addOptions = new ConcurrentHashMap<>();
     private final Map<String, Integer> drainedByQmp = new HashMap<>();
     private int drainAllByQmp;
     private final QemuIo qemuIo;
@@ -242,7 +248,11 @@ public final class QmpDispatcher {
             throw new QmpError("CommandNotFound", "The command " + name + " has not been found");
         }
         if (c.args() == null) {
-            Blockdev.check(args, "");
+            if (name.equals("object-add")) {
+                checkObjectAdd(args);
+            } else {
+                Blockdev.check(args, "");
+            }
         } else {
             Schema.checkStruct(args, c.args(), "");
         }
@@ -322,6 +332,8 @@ public final class QmpDispatcher {
         });
         add("blockdev-reopen", List.of(req("options", new Schema.ListOf(new Schema.Alternate("BlockdevOptions",
                 false, Blockdev::check)))), this::blockdevReopen);
+        add("object-add", null, this::objectAdd);
+        add("object-del", List.of(req("id", Schema.Scalar.STR)), this::objectDel);
         add("query-named-block-nodes", List.of(opt("flat", Schema.Scalar.BOOL)), a -> queryNamedBlockNodes());
         add("x-debug-query-block-graph", List.of(), a -> blockGraph());
         addJobCommands();
@@ -378,7 +390,8 @@ public final class QmpDispatcher {
         if (!a.hasNonNull("node-name")) {
             throw QmpError.generic("'node-name' must be specified for the root node");
         }
-        Node n = Blockdev.create(graph, a);
+        addOptions.keySet().removeIf(k -> graph.findNode(k) == null);
+        Node n = Blockdev.create(graph, a, new Blockdev.Context(throttleGroups::get, addOptions));
         monitorOwned.add(n.name());
         return empty();
     }
@@ -405,65 +418,170 @@ public final class QmpDispatcher {
         return empty();
     }
 
+    // --------------------------------------------------------------------------------------------------------
+    // object-add / object-del (qom-type throttle-group)
+
+    private static final List<Schema.Field> THROTTLE_LIMITS = List.of(
+            opt("iops-total", Schema.Scalar.INT), opt("bps-total", Schema.Scalar.INT));
+    private static final List<Schema.Field> OBJECT_ADD = List.of(
+            req("qom-type", new Schema.EnumType(Set.of("throttle-group"))), req("id", Schema.Scalar.STR),
+            opt("limits", new Schema.Struct(THROTTLE_LIMITS)),
+            opt("x-iops-total", Schema.Scalar.INT), opt("x-bps-total", Schema.Scalar.INT));
+
+    /** {@code ObjectOptions}: a flat union keyed by {@code qom-type}; only {@code throttle-group} exists here. */
+    private static void checkObjectAdd(ObjectNode a) {
+        Schema.checkStruct(a, OBJECT_ADD, "");
+    }
+
+    private static long limit(ObjectNode a, String key) {
+        JsonNode l = a.get("limits");
+        if (l != null && l.has(key)) {
+            return l.get(key).asLong();
+        }
+        return a.has("x-" + key) ? a.get("x-" + key).asLong() : 0;
+    }
+
+    private JsonNode objectAdd(ObjectNode a) {
+        String id = a.get("id").asText();
+        if (!org.blockgraph.graph.NodeNames.wellFormed(id)) {
+            throw QmpError.generic("Parameter 'id' expects an identifier");
+        }
+        ThrottleGroup g;
+        try {
+            g = new ThrottleGroup(id, limit(a, "bps-total"), limit(a, "iops-total"));
+        } catch (IllegalArgumentException e) {
+            throw QmpError.generic(e.getMessage());
+        }
+        if (throttleGroups.putIfAbsent(id, g) != null) {
+            throw QmpError.generic("attempt to add duplicate property '" + id + "' to object (type 'container')");
+        }
+        return empty();
+    }
+
+    private JsonNode objectDel(ObjectNode a) {
+        String id = a.get("id").asText();
+        ThrottleGroup g = throttleGroups.get(id);
+        if (g == null) {
+            throw QmpError.generic("object '" + id + "' not found");
+        }
+        // The check and the removal run under the control lock, so no blockdev-add can join the group in between.
+        graph.controlLock().lock();
+        try {
+            for (Node n : graph.nodes()) {
+                if (n.driver() instanceof ThrottleDriver t && t.group() == g) {
+                    throw QmpError.generic("object '" + id + "' is in use, can not be deleted");
+                }
+            }
+            throttleGroups.remove(id);
+        } finally {
+            graph.controlLock().unlock();
+        }
+        return empty();
+    }
+
+    // --------------------------------------------------------------------------------------------------------
+    // blockdev-reopen
+
     /**
-     * {@code blockdev-reopen}: every entry must name an existing node with its current driver; what may change is
-     * {@code read-only} and {@code backing} (a node name, or null to detach). All entries are checked before any
-     * is applied. An omitted {@code backing} keeps the current one.
+     * {@code blockdev-reopen}: a list of full {@code BlockdevOptions}, applied as one transaction
+     * ({@code bdrv_reopen_multiple}). First every entry's node is looked up; then each entry is checked in order as
+     * upstream's {@code bdrv_reopen_prepare} does (options that cannot be reset or changed, {@code backing}
+     * missing, the new backing node, {@code file}/{@code image}); then the core checks and applies all entries at
+     * once ({@link BlockGraph#reopen}). Any refusal leaves the graph unchanged. As upstream, an omitted
+     * {@code read-only} means read-write, and an omitted {@code backing} is an error on a node that has one. A
+     * node listed twice takes its last entry.
      */
     private JsonNode blockdevReopen(ObjectNode a) {
-        List<ObjectNode> opts = new ArrayList<>();
+        Map<Node, ObjectNode> queue = new LinkedHashMap<>();
         for (JsonNode o : a.get("options")) {
-            if (!o.isObject()) {
-                throw QmpError.generic("Invalid parameter type for 'options', expected: BlockdevOptions");
-            }
             ObjectNode on = (ObjectNode) o;
             if (!on.hasNonNull("node-name")) {
                 throw QmpError.generic("node-name not specified");
             }
-            Node n = graph.findNode(on.get("node-name").asText());
+            String name = on.get("node-name").asText();
+            Node n = graph.findNode(name);
             if (n == null) {
-                throw QmpError.generic("Failed to find node with node-name='" + on.get("node-name").asText() + "'");
+                throw QmpError.generic("Failed to find node with node-name='" + name + "'");
             }
-            String drv = on.get("driver").asText();
-            String cur = n.driver().name();
-            if (!drv.equals(cur) && !(drv.startsWith("null") && cur.startsWith("null"))) {
-                throw QmpError.generic("Cannot change the option 'driver'");
-            }
-            for (String child : List.of("file", "image")) {
-                JsonNode f = on.get(child);
-                if (f != null) {
-                    Child c = n.child(child);
-                    if (!f.isTextual() || c == null || !c.node().name().equals(f.asText())) {
-                        throw QmpError.generic("Cannot change the option '" + child + "'");
-                    }
-                }
-            }
-            JsonNode b = on.get("backing");
-            if (b != null && !b.isNull()) {
-                if (!b.isTextual()) {
-                    throw QmpError.generic("Cannot create a new backing node in blockdev-reopen; add it with "
-                            + "blockdev-add and refer to it by name");
-                }
-                Blockdev.lookup(graph, b.asText());
-            }
-            opts.add(on);
+            queue.remove(n);
+            queue.put(n, on);
         }
-        for (ObjectNode on : opts) {
-            Node n = graph.requireNode(on.get("node-name").asText());
-            boolean ro = on.has("read-only") && on.get("read-only").asBoolean();
-            if (ro != n.isReadOnly()) {
-                graph.reopenReadOnly(n, ro);
-            }
-            JsonNode b = on.get("backing");
-            if (b != null) {
-                Node nb = b.isNull() ? null : graph.requireNode(b.asText());
-                Child cur = n.child("backing");
-                if ((cur == null ? null : cur.node()) != nb) {
-                    graph.setBacking(n, nb);
-                }
-            }
+        List<BlockGraph.ReopenEntry> entries = new ArrayList<>();
+        for (Map.Entry<Node, ObjectNode> e : queue.entrySet()) {
+            entries.add(prepareReopen(e.getKey(), e.getValue()));
         }
+        graph.reopen(entries);
         return empty();
+    }
+
+    /** The value an option has when it was not given at creation: what the node derived for it. */
+    private static JsonNode derived(Node n, String option) {
+        return switch (option) {
+            case "size" -> F.numberNode(n.length());
+            case "cluster-size" -> F.numberNode(65536);
+            default -> null;
+        };
+    }
+
+    private static boolean sameValue(JsonNode x, JsonNode y) {
+        if (x != null && y != null && x.isIntegralNumber() && y.isIntegralNumber()) {
+            return x.asLong() == y.asLong();
+        }
+        return x != null && x.equals(y);
+    }
+
+    private BlockGraph.ReopenEntry prepareReopen(Node n, ObjectNode on) {
+        ObjectNode old = addOptions.getOrDefault(n.name(), F.objectNode());
+        Iterator<String> keys = old.fieldNames();
+        while (keys.hasNext()) {
+            String k = keys.next();
+            if (!Blockdev.STRUCTURAL.contains(k) && !on.has(k)) {
+                throw QmpError.generic("Option '" + k + "' cannot be reset to its default value");
+            }
+        }
+        JsonNode b = on.get("backing");
+        if (b == null && n.driver().childRole("backing") != null && n.child("backing") != null) {
+            throw QmpError.generic("backing is missing for '" + n.name() + "'");
+        }
+        Node newBacking = null;
+        if (b != null && !b.isNull()) {
+            if (!b.isTextual()) {
+                throw QmpError.generic("Cannot create a new backing node in blockdev-reopen; add it with "
+                        + "blockdev-add and refer to it by name");
+            }
+            // bdrv_lookup_bs(NULL, name): upstream names an empty device here.
+            newBacking = graph.findNode(b.asText());
+            if (newBacking == null) {
+                throw QmpError.generic("Cannot find device='' nor node-name='" + b.asText() + "'");
+            }
+        }
+        for (String child : List.of("file", "image")) {
+            JsonNode f = on.get(child);
+            if (f != null) {
+                Child c = n.child(child);
+                if (!f.isTextual() || c == null || !c.node().name().equals(f.asText())) {
+                    throw QmpError.generic("Cannot change the option '" + child + "'");
+                }
+            }
+        }
+        String drv = on.get("driver").asText();
+        String cur = n.driver().name();
+        if (!drv.equals(cur) && !(drv.startsWith("null") && cur.startsWith("null"))) {
+            throw QmpError.generic("Cannot change the option 'driver'");
+        }
+        Iterator<String> given = on.fieldNames();
+        while (given.hasNext()) {
+            String k = given.next();
+            if (Blockdev.STRUCTURAL.contains(k)) {
+                continue;
+            }
+            JsonNode was = old.has(k) ? old.get(k) : derived(n, k);
+            if (!sameValue(on.get(k), was)) {
+                throw QmpError.generic("Cannot change the option '" + k + "'");
+            }
+        }
+        boolean ro = on.has("read-only") && on.get("read-only").asBoolean();
+        return new BlockGraph.ReopenEntry(n, ro, b != null, newBacking);
     }
 
     private JsonNode queryNamedBlockNodes() {

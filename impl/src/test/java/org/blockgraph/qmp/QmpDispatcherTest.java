@@ -239,8 +239,12 @@ class QmpDispatcherTest {
         call("{'execute':'blockdev-snapshot','arguments':{'node':'top','overlay':'snap'}}");
         assertEquals("top", graph.requireNode("snap").child("backing").node().name());
         // Point top past mid straight to base.
+        // As upstream's bdrv_reopen_prepare: the missing backing is found before the driver change.
         fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"memory\","
-                + "\"node-name\":\"top\",\"size\":1}]}}", "Cannot change the option 'driver'");
+                + "\"node-name\":\"top\",\"size\":1}]}}", "backing is missing for 'top'");
+        fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"memory\","
+                + "\"node-name\":\"base\",\"size\":1048576,\"read-only\":true},{\"driver\":\"null-co\","
+                + "\"node-name\":\"f1\",\"size\":1048576}]}}", "Cannot change the option 'driver'");
         String file = graph.requireNode("top").child("file").node().name();
         fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"cow\","
                 + "\"node-name\":\"top\",\"backing\":\"base\"}]}}", "Parameter 'options[0].file' is missing");
