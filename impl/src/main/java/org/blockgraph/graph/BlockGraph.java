@@ -691,12 +691,15 @@ public final class BlockGraph {
     /**
      * Reopens several nodes as one transaction ({@code bdrv_reopen_multiple}, {@code blockdev-reopen} with a list):
      * every entry's read-only flag and backing link are checked together on the proposed graph and then applied
-     * all at once, or, if any entry is refused, none is and nothing changes (counters included). The old backing
-     * nodes (or the node itself when it has none) are drained across the change, as {@code setBacking} does.
+     * all at once, or, if any entry is refused, none is and nothing changes (counters included). As upstream's
+     * {@code qmp_blockdev_reopen}, every entry's node (and each old backing node being replaced) is drained first
+     * and the checks (frozen links, roles, cycles, permissions) run inside the drained section.
      */
     public void reopen(List<ReopenEntry> entries) {
         control.lock();
         try {
+            // As qmp_blockdev_reopen: every entry's node is drained (so its parents, jobs included, quiesce), and
+            // the old backing nodes with them; the checks run inside the drained section.
             List<Node> toDrain = new ArrayList<>();
             Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (ReopenEntry e : entries) {
@@ -704,20 +707,13 @@ public final class BlockGraph {
                 if (!seen.add(e.node())) {
                     throw new GraphException("Node '" + e.node().name() + "' is reopened twice");
                 }
-                if (e.changeBacking()) {
-                    Child old = e.node().child("backing");
-                    Node oldNode = old == null ? null : old.node();
-                    if (oldNode == e.backing()) {
-                        continue;
-                    }
-                    if (e.backing() != null) {
-                        requireLive(e.backing());
-                    }
-                    roleFor(e.node(), "backing");
-                    if (old != null) {
-                        requireNotFrozen(old);
-                    }
-                    toDrain.add(oldNode != null ? oldNode : e.node());
+                if (e.changeBacking() && e.backing() != null) {
+                    requireLive(e.backing());
+                }
+                toDrain.add(e.node());
+                Child old = e.node().child("backing");
+                if (e.changeBacking() && old != null && old.node() != e.backing()) {
+                    toDrain.add(old.node());
                 }
             }
             withDrained(toDrain, () -> {
@@ -739,11 +735,13 @@ public final class BlockGraph {
                             if ((old == null ? null : old.node()) == e.backing()) {
                                 continue;
                             }
+                            Role role = roleFor(n, "backing");
                             if (old != null) {
+                                requireNotFrozen(old);
                                 ch.removeEdge(old);
                             }
                             if (e.backing() != null) {
-                                ch.addEdge(new Child(n, "backing", roleFor(n, "backing"), null), e.backing());
+                                ch.addEdge(new Child(n, "backing", role, null), e.backing());
                             }
                         }
                     }

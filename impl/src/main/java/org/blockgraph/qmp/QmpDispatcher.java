@@ -324,12 +324,8 @@ public final class QmpDispatcher {
         // blockdev-add's arguments are the BlockdevOptions union itself (args null: checked as a whole).
         add("blockdev-add", null, this::blockdevAdd);
         add("blockdev-del", List.of(req("node-name", Schema.Scalar.STR)), this::blockdevDel);
-        add("blockdev-snapshot", List.of(req("node", Schema.Scalar.STR), req("overlay", Schema.Scalar.STR)), a -> {
-            Node base = Blockdev.lookup(graph, a.get("node").asText());
-            Node overlay = Blockdev.lookup(graph, a.get("overlay").asText());
-            graph.appendOverlay(overlay, base);
-            return empty();
-        });
+        add("blockdev-snapshot", List.of(req("node", Schema.Scalar.STR), req("overlay", Schema.Scalar.STR)),
+                this::blockdevSnapshot);
         add("blockdev-reopen", List.of(req("options", new Schema.ListOf(new Schema.Alternate("BlockdevOptions",
                 false, Blockdev::check)))), this::blockdevReopen);
         add("object-add", null, this::objectAdd);
@@ -396,6 +392,20 @@ public final class QmpDispatcher {
         return empty();
     }
 
+    /**
+     * Upstream's op blocker that a backing link puts on its child ({@code bs->backing_blocker}, which blocks among
+     * others {@code blockdev-del} and {@code blockdev-snapshot} on the backing node):
+     * {@code Node 'X' is busy: node is used as backing hd of 'Y'}.
+     */
+    private static void requireNotBackingHd(Node n) {
+        for (Child p : n.parents()) {
+            if (p.parentNode() != null && p.name().equals("backing")) {
+                throw QmpError.generic("Node '" + n.name() + "' is busy: node is used as backing hd of '"
+                        + p.parentNode().name() + "'");
+            }
+        }
+    }
+
     private JsonNode blockdevDel(ObjectNode a) {
         String name = a.get("node-name").asText();
         Node n = graph.findNode(name);
@@ -407,14 +417,74 @@ public final class QmpDispatcher {
                 throw QmpError.generic("Node " + name + " is in use");
             }
         }
+        requireNotBackingHd(n);
         if (!monitorOwned.contains(name)) {
             throw QmpError.generic("Node " + name + " is not owned by the monitor");
         }
         if (!n.parents().isEmpty()) {
             throw QmpError.generic("Block device " + name + " is in use");
         }
+        List<Node> inline = inlineChildren(n);
         graph.deleteNode(name);
         monitorOwned.remove(name);
+        deleteUnused(inline);
+        return empty();
+    }
+
+    /** Children that were created inline (not owned by the monitor): they live only as long as a parent does. */
+    private List<Node> inlineChildren(Node n) {
+        List<Node> out = new ArrayList<>();
+        for (Child c : n.children()) {
+            if (!monitorOwned.contains(c.node().name()) && !out.contains(c.node())) {
+                out.add(c.node());
+            }
+        }
+        return out;
+    }
+
+    /** Deletes inline nodes left without any parent, and then their inline children in turn. */
+    private void deleteUnused(List<Node> nodes) {
+        for (Node c : nodes) {
+            if (!c.isRemoved() && c.parents().isEmpty()) {
+                List<Node> below = inlineChildren(c);
+                graph.deleteNode(c.name());
+                deleteUnused(below);
+            }
+        }
+    }
+
+    /**
+     * {@code blockdev-snapshot}: upstream's checks in order (the node, its op blocker, the overlay; an overlay
+     * that is some node's backing is not blocked, QEMU 7.2 reports the cycle instead), then the
+     * overlay goes on top; then, as upstream's {@code external_snapshot_commit}, the old node is reopened
+     * read-only, with its inline children (which inherit the flag), ignoring a refusal as upstream does.
+     */
+    private JsonNode blockdevSnapshot(ObjectNode a) {
+        Node base = Blockdev.lookup(graph, a.get("node").asText());
+        requireNotBackingHd(base);
+        Node overlay = Blockdev.lookup(graph, a.get("overlay").asText());
+        for (Child p : overlay.parents()) {
+            if (p.parent().kind() == ParentKind.BLOCK_BACKEND) {
+                throw QmpError.generic("The overlay is already in use");
+            }
+        }
+        graph.appendOverlay(overlay, base);
+        List<BlockGraph.ReopenEntry> ro = new ArrayList<>();
+        List<Node> todo = new ArrayList<>(List.of(base));
+        while (!todo.isEmpty()) {
+            Node n = todo.remove(0);
+            if (!n.isReadOnly()) {
+                ro.add(new BlockGraph.ReopenEntry(n, true, false, null));
+            }
+            todo.addAll(inlineChildren(n));
+        }
+        try {
+            if (!ro.isEmpty()) {
+                graph.reopen(ro);
+            }
+        } catch (GraphException e) {
+            // Upstream passes no error pointer here: the snapshot stands, the old node stays writable.
+        }
         return empty();
     }
 
@@ -489,7 +559,7 @@ public final class QmpDispatcher {
      * missing, the new backing node, {@code file}/{@code image}); then the core checks and applies all entries at
      * once ({@link BlockGraph#reopen}). Any refusal leaves the graph unchanged. As upstream, an omitted
      * {@code read-only} means read-write, and an omitted {@code backing} is an error on a node that has one. A
-     * node listed twice takes its last entry.
+     * node listed twice gets the two entries merged, the later one's members winning.
      */
     private JsonNode blockdevReopen(ObjectNode a) {
         Map<Node, ObjectNode> queue = new LinkedHashMap<>();
@@ -503,13 +573,37 @@ public final class QmpDispatcher {
             if (n == null) {
                 throw QmpError.generic("Failed to find node with node-name='" + name + "'");
             }
-            queue.remove(n);
+            ObjectNode earlier = queue.get(n);
+            if (earlier != null) {
+                // bdrv_reopen_queue_child: the later entry's members win, the earlier entry's others are kept.
+                ObjectNode merged = earlier.deepCopy();
+                merged.setAll(on);
+                on = merged;
+            }
             queue.put(n, on);
         }
         List<BlockGraph.ReopenEntry> entries = new ArrayList<>();
         for (Map.Entry<Node, ObjectNode> e : queue.entrySet()) {
             entries.add(prepareReopen(e.getKey(), e.getValue()));
         }
+        // Inline children inherit read-only from the reopened parent unless listed themselves or created with an
+        // explicit read-only (bdrv_reopen_queue_child recursing into children with inherits_from == bs).
+        List<BlockGraph.ReopenEntry> inherited = new ArrayList<>();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(queue.keySet());
+        for (BlockGraph.ReopenEntry e : entries) {
+            List<Node> todo = new ArrayList<>(inlineChildren(e.node()));
+            while (!todo.isEmpty()) {
+                Node c = todo.remove(0);
+                ObjectNode co = addOptions.get(c.name());
+                if (!seen.add(c) || (co != null && co.has("read-only"))) {
+                    continue;
+                }
+                inherited.add(new BlockGraph.ReopenEntry(c, e.readOnly(), false, null));
+                todo.addAll(inlineChildren(c));
+            }
+        }
+        entries.addAll(inherited);
         graph.reopen(entries);
         return empty();
     }
@@ -565,8 +659,7 @@ public final class QmpDispatcher {
             }
         }
         String drv = on.get("driver").asText();
-        String cur = n.driver().name();
-        if (!drv.equals(cur) && !(drv.startsWith("null") && cur.startsWith("null"))) {
+        if (!drv.equals(qmpDriver(n))) {
             throw QmpError.generic("Cannot change the option 'driver'");
         }
         Iterator<String> given = on.fieldNames();
@@ -591,7 +684,7 @@ public final class QmpDispatcher {
             o.put("file", filename(n));
             o.put("node-name", n.name());
             o.put("ro", n.isReadOnly());
-            o.put("drv", n.driver().name());
+            o.put("drv", qmpDriver(n));
             Child b = n.child("backing");
             if (b != null) {
                 o.put("backing_file", filename(b.node()));
@@ -606,13 +699,19 @@ public final class QmpDispatcher {
             ObjectNode img = o.putObject("image");
             img.put("virtual-size", n.length());
             img.put("filename", filename(n));
-            img.put("format", n.driver().name());
+            img.put("format", qmpDriver(n));
         }
         return r;
     }
 
-    private static String filename(Node n) {
-        return "json:{\"driver\":\"" + n.driver().name() + "\",\"node-name\":\"" + n.name() + "\"}";
+    /** The driver name the node was added with ({@code null-co} / {@code null-aio} for the null driver). */
+    private String qmpDriver(Node n) {
+        ObjectNode o = addOptions.get(n.name());
+        return o != null && o.has("driver") ? o.get("driver").asText() : n.driver().name();
+    }
+
+    private String filename(Node n) {
+        return "json:{\"driver\":\"" + qmpDriver(n) + "\",\"node-name\":\"" + n.name() + "\"}";
     }
 
     private JsonNode blockGraph() {
@@ -725,10 +824,8 @@ public final class QmpDispatcher {
         add("block-job-dismiss", List.of(req("id", Schema.Scalar.STR)),
                 a -> verb(blockJob(a.get("id").asText()), Job::dismiss));
         add("block-job-set-speed", List.of(req("device", Schema.Scalar.STR), req("speed", Schema.Scalar.INT)), a -> {
+            // The job checks the verb first, then the value ("Parameter 'speed' expects a non-negative value").
             long speed = a.get("speed").asLong();
-            if (speed < 0) {
-                throw QmpError.generic("Invalid parameter 'speed'");
-            }
             return verb(blockJob(a), j -> j.setSpeed(speed));
         });
     }
@@ -756,10 +853,8 @@ public final class QmpDispatcher {
                 opt("bottom", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
                 opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
                 opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    // A negative speed is refused by the job registry with upstream's text, after the checks.
                     long speed = a.has("speed") ? a.get("speed").asLong() : 0;
-                    if (speed < 0) {
-                        throw QmpError.generic("Invalid parameter 'speed'");
-                    }
                     blockJobs.stream(new StreamOptions(str(a, "job-id"), str(a, "device"), str(a, "base"),
                             str(a, "base-node"), str(a, "bottom"), str(a, "backing-file"),
                             flag(a, "backing-mask-protocol", false), speed, onError(a), str(a, "filter-node-name"),
@@ -772,16 +867,25 @@ public final class QmpDispatcher {
                 opt("backing-file", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
                 opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
                 opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    // A negative speed is refused by the job registry with upstream's text, after the checks.
                     long speed = a.has("speed") ? a.get("speed").asLong() : 0;
-                    if (speed < 0) {
-                        throw QmpError.generic("Invalid parameter 'speed'");
-                    }
+                    requireRoot(str(a, "device"));
                     blockJobs.commit(new CommitOptions(str(a, "job-id"), str(a, "device"), str(a, "top"),
                             str(a, "top-node"), str(a, "base"), str(a, "base-node"), str(a, "backing-file"), speed,
                             onError(a), str(a, "filter-node-name"), flag(a, "auto-finalize", true),
                             flag(a, "auto-dismiss", true)));
                     return empty();
                 });
+    }
+
+    /** {@code qmp_get_root_bs}: the device must exist and have no parent node (block-commit's device). */
+    private void requireRoot(String device) {
+        Node n = Blockdev.lookup(graph, device);
+        for (Child p : n.parents()) {
+            if (p.parentNode() != null) {
+                throw QmpError.generic("Need a root block node");
+            }
+        }
     }
 
     private Job job(ObjectNode a) {

@@ -217,7 +217,9 @@ class QmpDispatcherTest {
         chain();
         fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"zz\"}}",
                 "Failed to find node with node-name='zz'");
-        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"mid\"}}", "Block device mid is in use");
+        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"mid\"}}",
+                "Node 'mid' is busy: node is used as backing hd of 'top'");
+        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"f1\"}}", "Block device f1 is in use");
         String inline = graph.requireNode("top").child("file").node().name();
         fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"" + inline + "\"}}",
                 "Node " + inline + " is not owned by the monitor");
@@ -235,6 +237,8 @@ class QmpDispatcherTest {
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"nope\",\"overlay\":\"snap\"}}",
                 "Cannot find device='nope' nor node-name='nope'");
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"mid\",\"overlay\":\"top\"}}",
+                "Node 'mid' is busy: node is used as backing hd of 'top'");
+        fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"top\",\"overlay\":\"mid\"}}",
                 "The overlay already has a backing image");
         call("{'execute':'blockdev-snapshot','arguments':{'node':'top','overlay':'snap'}}");
         assertEquals("top", graph.requireNode("snap").child("backing").node().name());
@@ -366,7 +370,7 @@ class QmpDispatcherTest {
         fails("{\"execute\":\"block-job-pause\",\"arguments\":{\"device\":\"nope\"}}", "DeviceNotActive",
                 "Block job 'nope' not found");
         fails("{\"execute\":\"block-job-set-speed\",\"arguments\":{\"device\":\"j1\",\"speed\":-1}}",
-                "Invalid parameter 'speed'");
+                "Parameter 'speed' expects a non-negative value");
         call("{'execute':'block-job-set-speed','arguments':{'device':'j1','speed':1048576}}");
         assertEquals(1048576, call("{'execute':'query-block-jobs'}").get(0).get("speed").asLong());
         call("{'execute':'job-pause','arguments':{'id':'j1'}}");
