@@ -20,6 +20,8 @@ final class Scenario {
 
     final String name;
     final List<Step> steps = new ArrayList<>();
+    /** Runs only with {@code -Dblockgraph.deep=true} (too slow for CI). */
+    boolean deepOnly;
 
     Scenario(String name) {
         this.name = name;
@@ -31,6 +33,12 @@ final class Scenario {
         } catch (IOException e) {
             throw new IllegalArgumentException(singleQuoted, e);
         }
+    }
+
+    /** Marks the scenario as deep-only. */
+    Scenario deepOnly() {
+        deepOnly = true;
+        return this;
     }
 
     /** Executes {@code command} with {@code args} (JSON with single quotes, or null). */

@@ -30,6 +30,10 @@ final class Scenarios {
                         .raw("{\"arguments\":{}}")
                         .cmd("no-such-command")
                         .cmd("qmp_capabilities"),
+                // qemu-storage-daemon's monitor reads one byte per main-loop turn: 1 MiB takes it about 20 s.
+                s("oversized-input").deepOnly()
+                        .raw("{\"execute\":\"no-such-command\",\"id\":\"" + "x".repeat(1 << 20) + "\"}")
+                        .cmd("query-version"),
                 s("arguments-bad")
                         .cmd("blockdev-del", "{}")
                         .cmd("blockdev-del", "{'node-name':1}")
