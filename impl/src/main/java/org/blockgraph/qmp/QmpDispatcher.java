@@ -386,9 +386,17 @@ public final class QmpDispatcher {
         if (!a.hasNonNull("node-name")) {
             throw QmpError.generic("'node-name' must be specified for the root node");
         }
-        addOptions.keySet().removeIf(k -> graph.findNode(k) == null);
-        Node n = Blockdev.create(graph, a, new Blockdev.Context(throttleGroups::get, addOptions));
-        monitorOwned.add(n.name());
+        // Under the control lock: a throttle group looked up here cannot be deleted by object-del before the node
+        // that uses it exists (object-del checks for users under the same lock).
+        Node n;
+        graph.controlLock().lock();
+        try {
+            addOptions.keySet().removeIf(k -> graph.findNode(k) == null);
+            n = Blockdev.create(graph, a, new Blockdev.Context(throttleGroups::get, addOptions));
+            monitorOwned.add(n.name());
+        } finally {
+            graph.controlLock().unlock();
+        }
         return empty();
     }
 

@@ -113,14 +113,26 @@ abstract class Peer implements AutoCloseable {
             process = new ProcessBuilder(BINARY, "--chardev", "socket,path=" + socket + ",server=on,wait=off,id=c",
                     "--monitor", "chardev=c").redirectErrorStream(true)
                     .redirectOutput(dir.resolve("qsd.log").toFile()).start();
-            // The socket appears once the daemon listens; poll for it (bounded; not a timing assertion).
-            for (int i = 0; i < 3000 && !Files.exists(socket); i++) {
+            // The socket file appears at bind, just before the daemon listens: poll until a connection is accepted
+            // (bounded, a hang guard; not a timing assertion).
+            for (int i = 0; ; i++) {
                 if (!process.isAlive()) {
                     throw new IOException("qemu-storage-daemon exited: " + Files.readString(dir.resolve("qsd.log")));
                 }
+                if (Files.exists(socket)) {
+                    try {
+                        connect();
+                        break;
+                    } catch (java.net.ConnectException e) {
+                        if (i >= 3000) {
+                            throw e;
+                        }
+                    }
+                } else if (i >= 3000) {
+                    throw new IOException("qemu-storage-daemon did not create " + socket);
+                }
                 Thread.sleep(10);
             }
-            connect();
             ObjectNode a = (ObjectNode) QmpClient.JSON.readTree("{\"addr\":{\"type\":\"unix\",\"data\":{\"path\":\""
                     + nbd + "\"}}}");
             ObjectNode r = client.execute("nbd-server-start", a);
