@@ -886,9 +886,15 @@ public final class QmpDispatcher {
                 });
     }
 
-    /** {@code qmp_get_root_bs}: the device must exist and have no parent node (block-commit's device). */
+    /**
+     * {@code qmp_get_root_bs} as block-commit uses it: the device must exist (class {@code DeviceNotFound}) and have
+     * no parent node.
+     */
     private void requireRoot(String device) {
-        Node n = Blockdev.lookup(graph, device);
+        Node n = graph.findNode(device);
+        if (n == null) {
+            throw new QmpError("DeviceNotFound", "Device '" + device + "' not found");
+        }
         for (Child p : n.parents()) {
             if (p.parentNode() != null) {
                 throw QmpError.generic("Need a root block node");
