@@ -184,14 +184,15 @@ abstract class Peer implements AutoCloseable {
 
         private String run(List<String> cmd) throws IOException {
             List<String> full = new ArrayList<>(cmd);
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            Path log = Files.createTempFile(dir, "cmd", ".out");
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                String outText = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                // A hang guard only: a command that never ends fails the scenario instead of the build.
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IOException("hung: " + cmd);
+                    throw new IOException("hung for 120 s: " + cmd);
                 }
-                return outText;
+                return Files.readString(log);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);

@@ -162,8 +162,13 @@ final class Scenario {
     /** The transcript on {@code p}: one entry per step, then {@code graph} and {@code events}. */
     List<String> run(Peer p) throws IOException {
         List<String> out = new ArrayList<>();
-        for (Step s : steps) {
-            out.add(s.run(p));
+        for (int i = 0; i < steps.size(); i++) {
+            try {
+                out.add(steps.get(i).run(p));
+            } catch (IOException e) {
+                throw new IOException(name + " on " + p.name() + ", step " + (i + 1) + " ("
+                        + steps.get(i).describe() + "): " + e.getMessage(), e);
+            }
         }
         out.add(graphOf(p));
         out.add(Normalise.events(p.client.events(), p));
