@@ -232,12 +232,13 @@ public final class StreamJob extends BlockJob {
     public StepOutcome step(JobContext ctx) {
         if (length < 0) {
             length = bs.length();
+            if (Chains.skipFilters(bs) == baseOverlay) {
+                // Nothing to stream: upstream's stream_run returns before it sets the progress (len stays 0).
+                return StepOutcome.done();
+            }
             ctx.setRemaining(length);
             long cs = bs.driver().clusterSize(bs);
             buf = new byte[(int) Math.max(512, Math.min(cs <= 1 ? 65536 : cs, 1 << 20))];
-            if (Chains.skipFilters(bs) == baseOverlay) {
-                return StepOutcome.done();
-            }
         }
         if (offset >= length) {
             return StepOutcome.done();

@@ -1,31 +1,33 @@
 package org.blockgraph.driver;
 
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.blockgraph.graph.Node;
 
 /**
- * Filter {@code throttle} over its {@code file} child: total bytes per second and total operations per second, each
- * a {@link TokenBucket}. A request waits (holding its in-flight reference) until both buckets let it through.
- * While the node is drained the limits are off ({@code throttle_co_drain_begin}), so waiting requests finish and
- * the drain can complete.
+ * Filter {@code throttle} over its {@code file} child, a member of a {@link ThrottleGroup}: total bytes per second
+ * and total operations per second, shared with every other node of the group. A request waits (holding its
+ * in-flight reference) until the group's buckets let it through. While the node is drained its limits are off
+ * ({@code throttle_co_drain_begin}), so its waiting requests finish and the drain can complete; other members of
+ * the group stay throttled.
  */
 public final class ThrottleDriver extends FilterDriver {
-    private final TokenBucket bytes;
-    private final TokenBucket ops;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final ThrottleGroup group;
     /** Changed only on drain transitions, under the control lock (one writer); read by request threads. */
     private volatile int limitsDisabled;
 
     /**
+     * A throttle node with a private group of its own.
+     *
      * @param bpsTotal  bytes per second, 0 for unlimited
      * @param iopsTotal operations per second, 0 for unlimited
      */
     public ThrottleDriver(long bpsTotal, long iopsTotal) {
+        this(new ThrottleGroup(null, bpsTotal, iopsTotal));
+    }
+
+    /** A throttle node in {@code group} (shared budget with the group's other nodes). */
+    public ThrottleDriver(ThrottleGroup group) {
         super("file");
-        this.bytes = new TokenBucket(bpsTotal, bpsTotal);
-        this.ops = new TokenBucket(iopsTotal, iopsTotal);
+        this.group = group;
     }
 
     @Override
@@ -33,63 +35,28 @@ public final class ThrottleDriver extends FilterDriver {
         return "throttle";
     }
 
-    /** Changes the limits; waiting requests re-check at once. */
-    public void setLimits(long bpsTotal, long iopsTotal) {
-        bytes.set(bpsTotal, bpsTotal);
-        ops.set(iopsTotal, iopsTotal);
-        signal();
+    /** The group this node draws its budget from. */
+    public ThrottleGroup group() {
+        return group;
     }
 
-    private void signal() {
-        lock.lock();
-        try {
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    /** Changes the limits of this node's group; waiting requests re-check at once. */
+    public void setLimits(long bpsTotal, long iopsTotal) {
+        group.setLimits(bpsTotal, iopsTotal);
+    }
+
+    private boolean disabled() {
+        return limitsDisabled > 0;
     }
 
     private void throttle(long cost) {
-        while (true) {
-            long now = System.nanoTime();
-            if (limitsDisabled > 0) {
-                bytes.force(cost, now);
-                ops.force(1, now);
-                return;
-            }
-            long waitOps = ops.tryTake(1, now);
-            if (waitOps == 0) {
-                long waitBytes = bytes.tryTake(cost, now);
-                if (waitBytes == 0) {
-                    return;
-                }
-                // Give the operation back by waiting for the byte bucket with it counted: simpler and only
-                // slightly stricter than upstream, which checks both buckets before charging either.
-                sleep(waitBytes);
-                bytes.force(cost, System.nanoTime());
-                return;
-            }
-            sleep(waitOps);
-        }
-    }
-
-    private void sleep(long nanos) {
-        lock.lock();
-        try {
-            if (limitsDisabled == 0) {
-                wake.awaitNanos(nanos);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
+        group.throttle(cost, this::disabled);
     }
 
     @Override
     public void drainBegin(Node bs) {
         limitsDisabled++;
-        signal();
+        group.signal();
     }
 
     @Override

@@ -682,6 +682,91 @@ public final class BlockGraph {
         }
     }
 
+    /**
+     * One entry of {@link #reopen(List)}: the node, its new read-only flag, and (when {@code changeBacking}) its new
+     * backing node, null to detach it.
+     *
+     * @param node          the node to reopen
+     * @param readOnly      the read-only flag it gets
+     * @param changeBacking whether the backing link is set to {@code backing}
+     * @param backing       the new backing node (null: none); ignored unless {@code changeBacking}
+     */
+    public record ReopenEntry(Node node, boolean readOnly, boolean changeBacking, Node backing) {
+    }
+
+    /**
+     * Reopens several nodes as one transaction ({@code bdrv_reopen_multiple}, {@code blockdev-reopen} with a list):
+     * every entry's read-only flag and backing link are checked together on the proposed graph and then applied
+     * all at once, or, if any entry is refused, none is and nothing changes (counters included). As upstream's
+     * {@code qmp_blockdev_reopen}, every entry's node (and each old backing node being replaced) is drained first
+     * and the checks (frozen links, roles, cycles, permissions) run inside the drained section.
+     */
+    public void reopen(List<ReopenEntry> entries) {
+        control.lock();
+        try {
+            // As qmp_blockdev_reopen: every entry's node is drained (so its parents, jobs included, quiesce), and
+            // the old backing nodes with them; the checks run inside the drained section.
+            List<Node> toDrain = new ArrayList<>();
+            Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (ReopenEntry e : entries) {
+                requireLive(e.node());
+                if (!seen.add(e.node())) {
+                    throw new GraphException("Node '" + e.node().name() + "' is reopened twice");
+                }
+                if (e.changeBacking() && e.backing() != null) {
+                    requireLive(e.backing());
+                }
+                toDrain.add(e.node());
+                Child old = e.node().child("backing");
+                if (e.changeBacking() && old != null && old.node() != e.backing()) {
+                    toDrain.add(old.node());
+                }
+            }
+            withDrained(toDrain, () -> {
+                Change ch = new Change();
+                List<Node> flipped = new ArrayList<>();
+                try {
+                    for (ReopenEntry e : entries) {
+                        Node n = e.node();
+                        if (n.isReadOnly() != e.readOnly()) {
+                            if (e.readOnly()) {
+                                ch.reopening.add(n);
+                            }
+                            // Tentative, as in reopenReadOnly: only control code under the write lock reads it.
+                            n.setReadOnly(e.readOnly());
+                            flipped.add(n);
+                        }
+                        if (e.changeBacking()) {
+                            Child old = n.child("backing");
+                            if ((old == null ? null : old.node()) == e.backing()) {
+                                continue;
+                            }
+                            Role role = roleFor(n, "backing");
+                            if (old != null) {
+                                requireNotFrozen(old);
+                                ch.removeEdge(old);
+                            }
+                            if (e.backing() != null) {
+                                ch.addEdge(new Child(n, "backing", role, null), e.backing());
+                            }
+                        }
+                    }
+                    ch.check();
+                } catch (RuntimeException ex) {
+                    for (Node n : flipped) {
+                        n.setReadOnly(!n.isReadOnly());
+                    }
+                    throw ex;
+                }
+                ch.commit();
+                ch.collectImplicitOrphans();
+                return null;
+            });
+        } finally {
+            control.unlock();
+        }
+    }
+
     /** Whether any link from {@code bs} down to (excluding) {@code base} is frozen; the error names the first. */
     public void checkBackingChainNotFrozen(Node bs, Node base) {
         control.lock();

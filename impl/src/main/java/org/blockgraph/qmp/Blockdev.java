@@ -12,12 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.blockgraph.driver.BlkdebugDriver;
 import org.blockgraph.driver.CopyOnReadDriver;
 import org.blockgraph.driver.CowDriver;
 import org.blockgraph.driver.MemoryDriver;
 import org.blockgraph.driver.NullDriver;
 import org.blockgraph.driver.ThrottleDriver;
+import org.blockgraph.driver.ThrottleGroup;
 import org.blockgraph.graph.BlockDriver;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.BlockIoException;
@@ -53,8 +55,7 @@ final class Blockdev {
                     opt("cluster-size", Schema.Scalar.INT)),
             "null-co", List.of(opt("size", Schema.Scalar.INT)),
             "null-aio", List.of(opt("size", Schema.Scalar.INT)),
-            "throttle", List.of(req("file", REF), opt("x-bps-total", Schema.Scalar.INT),
-                    opt("x-iops-total", Schema.Scalar.INT)),
+            "throttle", List.of(req("throttle-group", Schema.Scalar.STR), req("file", REF)),
             "copy-on-read", List.of(req("file", REF), opt("bottom", Schema.Scalar.STR)),
             "blkdebug", List.of(req("image", REF), opt("inject-error", new Schema.ListOf(INJECT_ERROR))));
 
@@ -74,11 +75,24 @@ final class Blockdev {
         Schema.checkStruct(o, fields(o.get("driver").asText()), path);
     }
 
-    /** Builds the node tree; on failure every node it created is deleted again and the error rethrown. */
-    static Node create(BlockGraph graph, ObjectNode o) {
+    /** Members of a node's options that are not children or base members: what reopen may not change. */
+    static final Set<String> STRUCTURAL = Set.of("driver", "node-name", "read-only", "file", "image", "backing");
+
+    /** What node creation needs beyond the graph: throttle groups by id, and where to record each node's options. */
+    record Context(Function<String, ThrottleGroup> groups, Map<String, ObjectNode> options) {
+    }
+
+    /**
+     * Builds the node tree; on failure every node it created is deleted again and the error rethrown. The options
+     * of each created node (children by reference replaced with their names) go to {@code ctx.options()}.
+     */
+    static Node create(BlockGraph graph, ObjectNode o, Context ctx) {
         List<Node> created = new ArrayList<>();
+        Map<String, ObjectNode> recorded = new LinkedHashMap<>();
         try {
-            return build(graph, o, created);
+            Node n = build(graph, o, created, ctx, recorded);
+            ctx.options().putAll(recorded);
+            return n;
         } catch (RuntimeException e) {
             for (int i = created.size() - 1; i >= 0; i--) {
                 Node n = created.get(i);
@@ -98,8 +112,9 @@ final class Blockdev {
         return n;
     }
 
-    private static Node ref(BlockGraph graph, JsonNode v, List<Node> created) {
-        return v.isTextual() ? lookup(graph, v.asText()) : build(graph, (ObjectNode) v, created);
+    private static Node ref(BlockGraph graph, JsonNode v, List<Node> created, Context ctx,
+            Map<String, ObjectNode> recorded) {
+        return v.isTextual() ? lookup(graph, v.asText()) : build(graph, (ObjectNode) v, created, ctx, recorded);
     }
 
     private static long size(ObjectNode o, String member, long dflt) {
@@ -111,7 +126,8 @@ final class Blockdev {
         return s;
     }
 
-    private static Node build(BlockGraph graph, ObjectNode o, List<Node> created) {
+    private static Node build(BlockGraph graph, ObjectNode o, List<Node> created, Context ctx,
+            Map<String, ObjectNode> recorded) {
         String drv = o.get("driver").asText();
         String name = o.hasNonNull("node-name") ? o.get("node-name").asText() : null;
         boolean ro = o.has("read-only") && o.get("read-only").asBoolean();
@@ -121,11 +137,11 @@ final class Blockdev {
             case "memory" -> driver = new MemoryDriver(size(o, "size", 0));
             case "null-co", "null-aio" -> driver = new NullDriver(size(o, "size", 1L << 30));
             case "cow" -> {
-                Node file = ref(graph, o.get("file"), created);
+                Node file = ref(graph, o.get("file"), created, ctx, recorded);
                 children.put("file", file);
                 JsonNode b = o.get("backing");
                 if (b != null && !b.isNull()) {
-                    children.put("backing", ref(graph, b, created));
+                    children.put("backing", ref(graph, b, created, ctx, recorded));
                 }
                 long cs = size(o, "cluster-size", 65536);
                 if (cs < 512 || cs > (1 << 21) || Long.bitCount(cs) != 1) {
@@ -134,16 +150,21 @@ final class Blockdev {
                 driver = new CowDriver(size(o, "size", file.length()), (int) cs);
             }
             case "throttle" -> {
-                children.put("file", ref(graph, o.get("file"), created));
-                driver = new ThrottleDriver(size(o, "x-bps-total", 0), size(o, "x-iops-total", 0));
+                children.put("file", ref(graph, o.get("file"), created, ctx, recorded));
+                String id = o.get("throttle-group").asText();
+                ThrottleGroup g = ctx.groups().apply(id);
+                if (g == null) {
+                    throw QmpError.generic("Throttle group '" + id + "' does not exist");
+                }
+                driver = new ThrottleDriver(g);
             }
             case "copy-on-read" -> {
-                children.put("file", ref(graph, o.get("file"), created));
+                children.put("file", ref(graph, o.get("file"), created, ctx, recorded));
                 driver = o.has("bottom") ? new CopyOnReadDriver(lookup(graph, o.get("bottom").asText()))
                         : new CopyOnReadDriver();
             }
             case "blkdebug" -> {
-                children.put("image", ref(graph, o.get("image"), created));
+                children.put("image", ref(graph, o.get("image"), created, ctx, recorded));
                 BlkdebugDriver d = new BlkdebugDriver();
                 JsonNode rules = o.get("inject-error");
                 if (rules != null) {
@@ -157,6 +178,11 @@ final class Blockdev {
         }
         Node n = graph.addNode(name, driver, children, ro);
         created.add(n);
+        ObjectNode rec = o.deepCopy();
+        for (Map.Entry<String, Node> c : children.entrySet()) {
+            rec.put(c.getKey(), c.getValue().name());
+        }
+        recorded.put(n.name(), rec);
         return n;
     }
 

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 import org.blockgraph.blockjob.BlockJobs;
 import org.blockgraph.blockjob.CommitOptions;
 import org.blockgraph.blockjob.StreamOptions;
+import org.blockgraph.driver.ThrottleDriver;
+import org.blockgraph.driver.ThrottleGroup;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphException;
@@ -69,6 +71,10 @@ public final class QmpDispatcher {
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final List<Consumer<ObjectNode>> subscribers = new CopyOnWriteArrayList<>();
     private final Set<String> monitorOwned = ConcurrentHashMap.newKeySet();
+    /** Throttle groups made with {@code object-add}, by id. */
+    private final Map<String, ThrottleGroup> throttleGroups = new ConcurrentHashMap<>();
+    /** The options each node was added with (children as names), for {@code blockdev-reopen}'s checks. */
+    private final Map<String, ObjectNode> addOptions = new ConcurrentHashMap<>();
     private final Map<String, Integer> drainedByQmp = new HashMap<>();
     private int drainAllByQmp;
     private final QemuIo qemuIo;
@@ -242,7 +248,11 @@ public final class QmpDispatcher {
             throw new QmpError("CommandNotFound", "The command " + name + " has not been found");
         }
         if (c.args() == null) {
-            Blockdev.check(args, "");
+            if (name.equals("object-add")) {
+                checkObjectAdd(args);
+            } else {
+                Blockdev.check(args, "");
+            }
         } else {
             Schema.checkStruct(args, c.args(), "");
         }
@@ -314,14 +324,12 @@ public final class QmpDispatcher {
         // blockdev-add's arguments are the BlockdevOptions union itself (args null: checked as a whole).
         add("blockdev-add", null, this::blockdevAdd);
         add("blockdev-del", List.of(req("node-name", Schema.Scalar.STR)), this::blockdevDel);
-        add("blockdev-snapshot", List.of(req("node", Schema.Scalar.STR), req("overlay", Schema.Scalar.STR)), a -> {
-            Node base = Blockdev.lookup(graph, a.get("node").asText());
-            Node overlay = Blockdev.lookup(graph, a.get("overlay").asText());
-            graph.appendOverlay(overlay, base);
-            return empty();
-        });
+        add("blockdev-snapshot", List.of(req("node", Schema.Scalar.STR), req("overlay", Schema.Scalar.STR)),
+                this::blockdevSnapshot);
         add("blockdev-reopen", List.of(req("options", new Schema.ListOf(new Schema.Alternate("BlockdevOptions",
                 false, Blockdev::check)))), this::blockdevReopen);
+        add("object-add", null, this::objectAdd);
+        add("object-del", List.of(req("id", Schema.Scalar.STR)), this::objectDel);
         add("query-named-block-nodes", List.of(opt("flat", Schema.Scalar.BOOL)), a -> queryNamedBlockNodes());
         add("x-debug-query-block-graph", List.of(), a -> blockGraph());
         addJobCommands();
@@ -378,9 +386,32 @@ public final class QmpDispatcher {
         if (!a.hasNonNull("node-name")) {
             throw QmpError.generic("'node-name' must be specified for the root node");
         }
-        Node n = Blockdev.create(graph, a);
-        monitorOwned.add(n.name());
+        // Under the control lock: a throttle group looked up here cannot be deleted by object-del before the node
+        // that uses it exists (object-del checks for users under the same lock).
+        Node n;
+        graph.controlLock().lock();
+        try {
+            addOptions.keySet().removeIf(k -> graph.findNode(k) == null);
+            n = Blockdev.create(graph, a, new Blockdev.Context(throttleGroups::get, addOptions));
+            monitorOwned.add(n.name());
+        } finally {
+            graph.controlLock().unlock();
+        }
         return empty();
+    }
+
+    /**
+     * Upstream's op blocker that a backing link puts on its child ({@code bs->backing_blocker}, which blocks among
+     * others {@code blockdev-del} and {@code blockdev-snapshot} on the backing node):
+     * {@code Node 'X' is busy: node is used as backing hd of 'Y'}.
+     */
+    private static void requireNotBackingHd(Node n) {
+        for (Child p : n.parents()) {
+            if (p.parentNode() != null && p.name().equals("backing")) {
+                throw QmpError.generic("Node '" + n.name() + "' is busy: node is used as backing hd of '"
+                        + p.parentNode().name() + "'");
+            }
+        }
     }
 
     private JsonNode blockdevDel(ObjectNode a) {
@@ -394,76 +425,264 @@ public final class QmpDispatcher {
                 throw QmpError.generic("Node " + name + " is in use");
             }
         }
+        requireNotBackingHd(n);
         if (!monitorOwned.contains(name)) {
             throw QmpError.generic("Node " + name + " is not owned by the monitor");
         }
         if (!n.parents().isEmpty()) {
             throw QmpError.generic("Block device " + name + " is in use");
         }
+        List<Node> inline = inlineChildren(n);
         graph.deleteNode(name);
         monitorOwned.remove(name);
+        deleteUnused(inline);
         return empty();
     }
 
+    /** Children that were created inline (not owned by the monitor): they live only as long as a parent does. */
+    private List<Node> inlineChildren(Node n) {
+        List<Node> out = new ArrayList<>();
+        for (Child c : n.children()) {
+            if (!monitorOwned.contains(c.node().name()) && !out.contains(c.node())) {
+                out.add(c.node());
+            }
+        }
+        return out;
+    }
+
+    /** Deletes inline nodes left without any parent, and then their inline children in turn. */
+    private void deleteUnused(List<Node> nodes) {
+        for (Node c : nodes) {
+            if (!c.isRemoved() && c.parents().isEmpty()) {
+                List<Node> below = inlineChildren(c);
+                graph.deleteNode(c.name());
+                deleteUnused(below);
+            }
+        }
+    }
+
     /**
-     * {@code blockdev-reopen}: every entry must name an existing node with its current driver; what may change is
-     * {@code read-only} and {@code backing} (a node name, or null to detach). All entries are checked before any
-     * is applied. An omitted {@code backing} keeps the current one.
+     * {@code blockdev-snapshot}: upstream's checks in order (the node, its op blocker, the overlay; an overlay
+     * that is some node's backing is not blocked, QEMU 7.2 reports the cycle instead), then the
+     * overlay goes on top; then, as upstream's {@code external_snapshot_commit}, the old node is reopened
+     * read-only, with its inline children (which inherit the flag), ignoring a refusal as upstream does.
+     */
+    private JsonNode blockdevSnapshot(ObjectNode a) {
+        Node base = Blockdev.lookup(graph, a.get("node").asText());
+        requireNotBackingHd(base);
+        Node overlay = Blockdev.lookup(graph, a.get("overlay").asText());
+        for (Child p : overlay.parents()) {
+            if (p.parent().kind() == ParentKind.BLOCK_BACKEND) {
+                throw QmpError.generic("The overlay is already in use");
+            }
+        }
+        graph.appendOverlay(overlay, base);
+        List<BlockGraph.ReopenEntry> ro = new ArrayList<>();
+        List<Node> todo = new ArrayList<>(List.of(base));
+        while (!todo.isEmpty()) {
+            Node n = todo.remove(0);
+            if (!n.isReadOnly()) {
+                ro.add(new BlockGraph.ReopenEntry(n, true, false, null));
+            }
+            todo.addAll(inlineChildren(n));
+        }
+        try {
+            if (!ro.isEmpty()) {
+                graph.reopen(ro);
+            }
+        } catch (GraphException e) {
+            // Upstream passes no error pointer here: the snapshot stands, the old node stays writable.
+        }
+        return empty();
+    }
+
+    // --------------------------------------------------------------------------------------------------------
+    // object-add / object-del (qom-type throttle-group)
+
+    private static final List<Schema.Field> THROTTLE_LIMITS = List.of(
+            opt("iops-total", Schema.Scalar.INT), opt("bps-total", Schema.Scalar.INT));
+    private static final List<Schema.Field> OBJECT_ADD = List.of(
+            req("qom-type", new Schema.EnumType(Set.of("throttle-group"))), req("id", Schema.Scalar.STR),
+            opt("limits", new Schema.Struct(THROTTLE_LIMITS)),
+            opt("x-iops-total", Schema.Scalar.INT), opt("x-bps-total", Schema.Scalar.INT));
+
+    /** {@code ObjectOptions}: a flat union keyed by {@code qom-type}; only {@code throttle-group} exists here. */
+    private static void checkObjectAdd(ObjectNode a) {
+        Schema.checkStruct(a, OBJECT_ADD, "");
+    }
+
+    private static long limit(ObjectNode a, String key) {
+        JsonNode l = a.get("limits");
+        if (l != null && l.has(key)) {
+            return l.get(key).asLong();
+        }
+        return a.has("x-" + key) ? a.get("x-" + key).asLong() : 0;
+    }
+
+    private JsonNode objectAdd(ObjectNode a) {
+        String id = a.get("id").asText();
+        if (!org.blockgraph.graph.NodeNames.wellFormed(id)) {
+            throw QmpError.generic("Parameter 'id' expects an identifier");
+        }
+        ThrottleGroup g;
+        try {
+            g = new ThrottleGroup(id, limit(a, "bps-total"), limit(a, "iops-total"));
+        } catch (IllegalArgumentException e) {
+            throw QmpError.generic(e.getMessage());
+        }
+        if (throttleGroups.putIfAbsent(id, g) != null) {
+            throw QmpError.generic("attempt to add duplicate property '" + id + "' to object (type 'container')");
+        }
+        return empty();
+    }
+
+    private JsonNode objectDel(ObjectNode a) {
+        String id = a.get("id").asText();
+        ThrottleGroup g = throttleGroups.get(id);
+        if (g == null) {
+            throw QmpError.generic("object '" + id + "' not found");
+        }
+        // The check and the removal run under the control lock, so no blockdev-add can join the group in between.
+        graph.controlLock().lock();
+        try {
+            for (Node n : graph.nodes()) {
+                if (n.driver() instanceof ThrottleDriver t && t.group() == g) {
+                    throw QmpError.generic("object '" + id + "' is in use, can not be deleted");
+                }
+            }
+            throttleGroups.remove(id);
+        } finally {
+            graph.controlLock().unlock();
+        }
+        return empty();
+    }
+
+    // --------------------------------------------------------------------------------------------------------
+    // blockdev-reopen
+
+    /**
+     * {@code blockdev-reopen}: a list of full {@code BlockdevOptions}, applied as one transaction
+     * ({@code bdrv_reopen_multiple}). First every entry's node is looked up; then each entry is checked in order as
+     * upstream's {@code bdrv_reopen_prepare} does (options that cannot be reset or changed, {@code backing}
+     * missing, the new backing node, {@code file}/{@code image}); then the core checks and applies all entries at
+     * once ({@link BlockGraph#reopen}). Any refusal leaves the graph unchanged. As upstream, an omitted
+     * {@code read-only} means read-write, and an omitted {@code backing} is an error on a node that has one. A
+     * node listed twice gets the two entries merged, the later one's members winning.
      */
     private JsonNode blockdevReopen(ObjectNode a) {
-        List<ObjectNode> opts = new ArrayList<>();
+        Map<Node, ObjectNode> queue = new LinkedHashMap<>();
         for (JsonNode o : a.get("options")) {
-            if (!o.isObject()) {
-                throw QmpError.generic("Invalid parameter type for 'options', expected: BlockdevOptions");
-            }
             ObjectNode on = (ObjectNode) o;
             if (!on.hasNonNull("node-name")) {
                 throw QmpError.generic("node-name not specified");
             }
-            Node n = graph.findNode(on.get("node-name").asText());
+            String name = on.get("node-name").asText();
+            Node n = graph.findNode(name);
             if (n == null) {
-                throw QmpError.generic("Failed to find node with node-name='" + on.get("node-name").asText() + "'");
+                throw QmpError.generic("Failed to find node with node-name='" + name + "'");
             }
-            String drv = on.get("driver").asText();
-            String cur = n.driver().name();
-            if (!drv.equals(cur) && !(drv.startsWith("null") && cur.startsWith("null"))) {
-                throw QmpError.generic("Cannot change the option 'driver'");
+            ObjectNode earlier = queue.get(n);
+            if (earlier != null) {
+                // bdrv_reopen_queue_child: the later entry's members win, the earlier entry's others are kept.
+                ObjectNode merged = earlier.deepCopy();
+                merged.setAll(on);
+                on = merged;
             }
-            for (String child : List.of("file", "image")) {
-                JsonNode f = on.get(child);
-                if (f != null) {
-                    Child c = n.child(child);
-                    if (!f.isTextual() || c == null || !c.node().name().equals(f.asText())) {
-                        throw QmpError.generic("Cannot change the option '" + child + "'");
-                    }
-                }
-            }
-            JsonNode b = on.get("backing");
-            if (b != null && !b.isNull()) {
-                if (!b.isTextual()) {
-                    throw QmpError.generic("Cannot create a new backing node in blockdev-reopen; add it with "
-                            + "blockdev-add and refer to it by name");
-                }
-                Blockdev.lookup(graph, b.asText());
-            }
-            opts.add(on);
+            queue.put(n, on);
         }
-        for (ObjectNode on : opts) {
-            Node n = graph.requireNode(on.get("node-name").asText());
-            boolean ro = on.has("read-only") && on.get("read-only").asBoolean();
-            if (ro != n.isReadOnly()) {
-                graph.reopenReadOnly(n, ro);
-            }
-            JsonNode b = on.get("backing");
-            if (b != null) {
-                Node nb = b.isNull() ? null : graph.requireNode(b.asText());
-                Child cur = n.child("backing");
-                if ((cur == null ? null : cur.node()) != nb) {
-                    graph.setBacking(n, nb);
+        List<BlockGraph.ReopenEntry> entries = new ArrayList<>();
+        for (Map.Entry<Node, ObjectNode> e : queue.entrySet()) {
+            entries.add(prepareReopen(e.getKey(), e.getValue()));
+        }
+        // Inline children inherit read-only from the reopened parent unless listed themselves or created with an
+        // explicit read-only (bdrv_reopen_queue_child recursing into children with inherits_from == bs).
+        List<BlockGraph.ReopenEntry> inherited = new ArrayList<>();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(queue.keySet());
+        for (BlockGraph.ReopenEntry e : entries) {
+            List<Node> todo = new ArrayList<>(inlineChildren(e.node()));
+            while (!todo.isEmpty()) {
+                Node c = todo.remove(0);
+                ObjectNode co = addOptions.get(c.name());
+                if (!seen.add(c) || (co != null && co.has("read-only"))) {
+                    continue;
                 }
+                inherited.add(new BlockGraph.ReopenEntry(c, e.readOnly(), false, null));
+                todo.addAll(inlineChildren(c));
             }
         }
+        entries.addAll(inherited);
+        graph.reopen(entries);
         return empty();
+    }
+
+    /** The value an option has when it was not given at creation: what the node derived for it. */
+    private static JsonNode derived(Node n, String option) {
+        return switch (option) {
+            case "size" -> F.numberNode(n.length());
+            case "cluster-size" -> F.numberNode(65536);
+            default -> null;
+        };
+    }
+
+    private static boolean sameValue(JsonNode x, JsonNode y) {
+        if (x != null && y != null && x.isIntegralNumber() && y.isIntegralNumber()) {
+            return x.asLong() == y.asLong();
+        }
+        return x != null && x.equals(y);
+    }
+
+    private BlockGraph.ReopenEntry prepareReopen(Node n, ObjectNode on) {
+        ObjectNode old = addOptions.getOrDefault(n.name(), F.objectNode());
+        Iterator<String> keys = old.fieldNames();
+        while (keys.hasNext()) {
+            String k = keys.next();
+            if (!Blockdev.STRUCTURAL.contains(k) && !on.has(k)) {
+                throw QmpError.generic("Option '" + k + "' cannot be reset to its default value");
+            }
+        }
+        JsonNode b = on.get("backing");
+        if (b == null && n.driver().childRole("backing") != null && n.child("backing") != null) {
+            throw QmpError.generic("backing is missing for '" + n.name() + "'");
+        }
+        Node newBacking = null;
+        if (b != null && !b.isNull()) {
+            if (!b.isTextual()) {
+                throw QmpError.generic("Cannot create a new backing node in blockdev-reopen; add it with "
+                        + "blockdev-add and refer to it by name");
+            }
+            // bdrv_lookup_bs(NULL, name): upstream names an empty device here.
+            newBacking = graph.findNode(b.asText());
+            if (newBacking == null) {
+                throw QmpError.generic("Cannot find device='' nor node-name='" + b.asText() + "'");
+            }
+        }
+        for (String child : List.of("file", "image")) {
+            JsonNode f = on.get(child);
+            if (f != null) {
+                Child c = n.child(child);
+                if (!f.isTextual() || c == null || !c.node().name().equals(f.asText())) {
+                    throw QmpError.generic("Cannot change the option '" + child + "'");
+                }
+            }
+        }
+        String drv = on.get("driver").asText();
+        if (!drv.equals(qmpDriver(n))) {
+            throw QmpError.generic("Cannot change the option 'driver'");
+        }
+        Iterator<String> given = on.fieldNames();
+        while (given.hasNext()) {
+            String k = given.next();
+            if (Blockdev.STRUCTURAL.contains(k)) {
+                continue;
+            }
+            JsonNode was = old.has(k) ? old.get(k) : derived(n, k);
+            if (!sameValue(on.get(k), was)) {
+                throw QmpError.generic("Cannot change the option '" + k + "'");
+            }
+        }
+        boolean ro = on.has("read-only") && on.get("read-only").asBoolean();
+        return new BlockGraph.ReopenEntry(n, ro, b != null, newBacking);
     }
 
     private JsonNode queryNamedBlockNodes() {
@@ -473,7 +692,7 @@ public final class QmpDispatcher {
             o.put("file", filename(n));
             o.put("node-name", n.name());
             o.put("ro", n.isReadOnly());
-            o.put("drv", n.driver().name());
+            o.put("drv", qmpDriver(n));
             // The backing-file string of the image header (set at creation, rewritten by stream and commit).
             if (n.backingFile() != null) {
                 o.put("backing_file", n.backingFile());
@@ -488,7 +707,7 @@ public final class QmpDispatcher {
             ObjectNode img = o.putObject("image");
             img.put("virtual-size", n.length());
             img.put("filename", filename(n));
-            img.put("format", n.driver().name());
+            img.put("format", qmpDriver(n));
             if (n.backingFile() != null) {
                 img.put("backing-filename", n.backingFile());
             }
@@ -496,8 +715,14 @@ public final class QmpDispatcher {
         return r;
     }
 
-    private static String filename(Node n) {
-        return "json:{\"driver\":\"" + n.driver().name() + "\",\"node-name\":\"" + n.name() + "\"}";
+    /** The driver name the node was added with ({@code null-co} / {@code null-aio} for the null driver). */
+    private String qmpDriver(Node n) {
+        ObjectNode o = addOptions.get(n.name());
+        return o != null && o.has("driver") ? o.get("driver").asText() : n.driver().name();
+    }
+
+    private String filename(Node n) {
+        return "json:{\"driver\":\"" + qmpDriver(n) + "\",\"node-name\":\"" + n.name() + "\"}";
     }
 
     private JsonNode blockGraph() {
@@ -610,10 +835,8 @@ public final class QmpDispatcher {
         add("block-job-dismiss", List.of(req("id", Schema.Scalar.STR)),
                 a -> verb(blockJob(a.get("id").asText()), Job::dismiss));
         add("block-job-set-speed", List.of(req("device", Schema.Scalar.STR), req("speed", Schema.Scalar.INT)), a -> {
+            // The job checks the verb first, then the value ("Parameter 'speed' expects a non-negative value").
             long speed = a.get("speed").asLong();
-            if (speed < 0) {
-                throw QmpError.generic("Invalid parameter 'speed'");
-            }
             return verb(blockJob(a), j -> j.setSpeed(speed));
         });
     }
@@ -641,10 +864,8 @@ public final class QmpDispatcher {
                 opt("bottom", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
                 opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
                 opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    // A negative speed is refused by the job registry with upstream's text, after the checks.
                     long speed = a.has("speed") ? a.get("speed").asLong() : 0;
-                    if (speed < 0) {
-                        throw QmpError.generic("Invalid parameter 'speed'");
-                    }
                     blockJobs.stream(new StreamOptions(str(a, "job-id"), str(a, "device"), str(a, "base"),
                             str(a, "base-node"), str(a, "bottom"), str(a, "backing-file"),
                             flag(a, "backing-mask-protocol", false), speed, onError(a), str(a, "filter-node-name"),
@@ -657,16 +878,31 @@ public final class QmpDispatcher {
                 opt("backing-file", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
                 opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
                 opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
+                    // A negative speed is refused by the job registry with upstream's text, after the checks.
                     long speed = a.has("speed") ? a.get("speed").asLong() : 0;
-                    if (speed < 0) {
-                        throw QmpError.generic("Invalid parameter 'speed'");
-                    }
+                    requireRoot(str(a, "device"));
                     blockJobs.commit(new CommitOptions(str(a, "job-id"), str(a, "device"), str(a, "top"),
                             str(a, "top-node"), str(a, "base"), str(a, "base-node"), str(a, "backing-file"), speed,
                             onError(a), str(a, "filter-node-name"), flag(a, "auto-finalize", true),
                             flag(a, "auto-dismiss", true)));
                     return empty();
                 });
+    }
+
+    /**
+     * {@code qmp_get_root_bs} as block-commit uses it: the device must exist (class {@code DeviceNotFound}) and have
+     * no parent node.
+     */
+    private void requireRoot(String device) {
+        Node n = graph.findNode(device);
+        if (n == null) {
+            throw new QmpError("DeviceNotFound", "Device '" + device + "' not found");
+        }
+        for (Child p : n.parents()) {
+            if (p.parentNode() != null) {
+                throw QmpError.generic("Need a root block node");
+            }
+        }
     }
 
     private Job job(ObjectNode a) {

@@ -122,7 +122,9 @@ final class Schema {
                 throw invalidType(name, "string");
             }
             if (!e.values().contains(v.asText())) {
-                throw QmpError.generic("Parameter '" + name + "' does not accept value '" + v.asText() + "'");
+                // QEMU's enum visitor names the bare member (not its path), and "null" for a list element.
+                String bare = name.endsWith("]") ? "null" : name.substring(name.lastIndexOf('.') + 1);
+                throw QmpError.generic("Parameter '" + bare + "' does not accept value '" + v.asText() + "'");
             }
         } else if (type instanceof Struct st) {
             if (!v.isObject()) {

@@ -219,7 +219,9 @@ class QmpDispatcherTest {
         chain();
         fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"zz\"}}",
                 "Failed to find node with node-name='zz'");
-        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"mid\"}}", "Block device mid is in use");
+        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"mid\"}}",
+                "Node 'mid' is busy: node is used as backing hd of 'top'");
+        fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"f1\"}}", "Block device f1 is in use");
         String inline = graph.requireNode("top").child("file").node().name();
         fails("{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":\"" + inline + "\"}}",
                 "Node " + inline + " is not owned by the monitor");
@@ -237,12 +239,18 @@ class QmpDispatcherTest {
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"nope\",\"overlay\":\"snap\"}}",
                 "Cannot find device='nope' nor node-name='nope'");
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"mid\",\"overlay\":\"top\"}}",
+                "Node 'mid' is busy: node is used as backing hd of 'top'");
+        fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"top\",\"overlay\":\"mid\"}}",
                 "The overlay already has a backing image");
         call("{'execute':'blockdev-snapshot','arguments':{'node':'top','overlay':'snap'}}");
         assertEquals("top", graph.requireNode("snap").child("backing").node().name());
         // Point top past mid straight to base.
+        // As upstream's bdrv_reopen_prepare: the missing backing is found before the driver change.
         fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"memory\","
-                + "\"node-name\":\"top\",\"size\":1}]}}", "Cannot change the option 'driver'");
+                + "\"node-name\":\"top\",\"size\":1}]}}", "backing is missing for 'top'");
+        fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"memory\","
+                + "\"node-name\":\"base\",\"size\":1048576,\"read-only\":true},{\"driver\":\"null-co\","
+                + "\"node-name\":\"f1\",\"size\":1048576}]}}", "Cannot change the option 'driver'");
         String file = graph.requireNode("top").child("file").node().name();
         fails("{\"execute\":\"blockdev-reopen\",\"arguments\":{\"options\":[{\"driver\":\"cow\","
                 + "\"node-name\":\"top\",\"backing\":\"base\"}]}}", "Parameter 'options[0].file' is missing");
@@ -364,7 +372,7 @@ class QmpDispatcherTest {
         fails("{\"execute\":\"block-job-pause\",\"arguments\":{\"device\":\"nope\"}}", "DeviceNotActive",
                 "Block job 'nope' not found");
         fails("{\"execute\":\"block-job-set-speed\",\"arguments\":{\"device\":\"j1\",\"speed\":-1}}",
-                "Invalid parameter 'speed'");
+                "Parameter 'speed' expects a non-negative value");
         call("{'execute':'block-job-set-speed','arguments':{'device':'j1','speed':1048576}}");
         assertEquals(1048576, call("{'execute':'query-block-jobs'}").get(0).get("speed").asLong());
         call("{'execute':'job-pause','arguments':{'id':'j1'}}");
