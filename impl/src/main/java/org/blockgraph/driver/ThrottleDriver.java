@@ -33,7 +33,12 @@ public final class ThrottleDriver extends FilterDriver {
         return "throttle";
     }
 
-    /** Changes the limits; waiting requests re-check at once. */
+    /**
+     * Changes the limits; waiting requests re-check at once.
+     *
+     * @param bpsTotal bytes per second for reads and writes together; 0 for no limit
+     * @param iopsTotal requests per second for reads and writes together; 0 for no limit
+     */
     public void setLimits(long bpsTotal, long iopsTotal) {
         bytes.set(bpsTotal, bpsTotal);
         ops.set(iopsTotal, iopsTotal);

@@ -21,7 +21,16 @@ public final class ComparisonTable {
      * @param goal     the minimum A/B ratio wanted, or {@code NaN} for none
      */
     public record Row(String label, String aName, String bName, double[] a, double[] b, double goal) {
-        /** Checks that both sides have samples. */
+        /**
+         * Checks that both sides have samples and copies them.
+         *
+         * @param label what is compared
+         * @param aName what side A is (e.g. {@code blockgraph})
+         * @param bName what side B is (e.g. {@code qemu-img})
+         * @param a side A's samples (requests per second), one per round
+         * @param b side B's samples, one per round
+         * @param goal the minimum A/B ratio wanted, or {@code NaN} for none
+         */
         public Row {
             if (a.length == 0 || b.length == 0) {
                 throw new IllegalArgumentException("row '" + label + "' has no samples");

