@@ -44,7 +44,11 @@ public record ModelResult(ModelEntry entry, Outcome outcome, OptionalLong distin
         mismatches = List.copyOf(mismatches);
     }
 
-    /** Whether TLC reproduced the entry: same result and, for exhaustive models, the same counts. */
+    /**
+     * Whether TLC reproduced the entry: same result and, for exhaustive models, the same counts.
+     *
+     * @return true if there are no mismatches
+     */
     public boolean matches() {
         return mismatches.isEmpty();
     }

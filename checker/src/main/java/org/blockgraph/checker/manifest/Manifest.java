@@ -26,12 +26,22 @@ public record Manifest(Path specDir, List<ModelEntry> models) {
         models = List.copyOf(models);
     }
 
-    /** The entry with this name, if any. */
+    /**
+     * The entry with this name, if any.
+     *
+     * @param name a model name
+     * @return the entry, or empty
+     */
     public Optional<ModelEntry> find(String name) {
         return models.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
-    /** The absolute path of a path that the manifest gives relative to the spec folder. */
+    /**
+     * The absolute path of a path that the manifest gives relative to the spec folder.
+     *
+     * @param relative a path relative to the spec folder
+     * @return the absolute path
+     */
     public Path resolve(String relative) {
         return specDir.resolve(relative).normalize();
     }

@@ -67,7 +67,11 @@ public record ModelEntry(
         tlcArgs = List.copyOf(tlcArgs);
     }
 
-    /** A negative model is one expected to fail: its counts are deterministic only with one worker. */
+    /**
+     * A negative model is one expected to fail: its counts are deterministic only with one worker.
+     *
+     * @return true unless the expected result is {@code ok}
+     */
     public boolean isNegative() {
         return !OK.equals(expected);
     }

@@ -48,12 +48,21 @@ public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers
         extraArgs = List.copyOf(extraArgs);
     }
 
-    /** The folder TLC runs in: the module's folder, so that EXTENDS finds the sibling modules. */
+    /**
+     * The folder TLC runs in: the module's folder, so that EXTENDS finds the sibling modules.
+     *
+     * @return the module's folder
+     */
     public Path workingDirectory() {
         return module.getParent();
     }
 
-    /** The full command line with the given (unique, fresh) metadir. */
+    /**
+     * The full command line with the given (unique, fresh) metadir.
+     *
+     * @param metadir TLC's state folder for this run
+     * @return the command line
+     */
     public List<String> command(Path metadir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

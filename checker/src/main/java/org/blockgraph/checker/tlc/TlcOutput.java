@@ -56,7 +56,11 @@ public record TlcOutput(
         errorMessages = List.copyOf(errorMessages);
     }
 
-    /** The number of real states in the error trace (stuttering and loop-back markers excluded). */
+    /**
+     * The number of real states in the error trace (stuttering and loop-back markers excluded).
+     *
+     * @return the trace length
+     */
     public int traceLength() {
         return (int) trace.stream().filter(TraceState::isState).count();
     }

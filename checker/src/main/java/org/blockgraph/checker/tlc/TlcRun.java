@@ -30,7 +30,15 @@ public record TlcRun(List<String> command, int exitCode, double seconds, TlcOutp
         command = List.copyOf(command);
     }
 
-    /** A run that ended by itself. */
+    /**
+     * A run that ended by itself.
+     *
+     * @param command the command line that ran
+     * @param exitCode the process's exit code
+     * @param seconds wall time
+     * @param output the parsed output
+     * @param outputFile where the full output is kept
+     */
     public TlcRun(List<String> command, int exitCode, double seconds, TlcOutput output, Path outputFile) {
         this(command, exitCode, seconds, output, outputFile, false);
     }

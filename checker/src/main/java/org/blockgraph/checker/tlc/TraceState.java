@@ -33,7 +33,11 @@ public record TraceState(int index, String action, String location, Map<String, 
         variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     }
 
-    /** Whether this entry is a real state (not a stuttering or loop-back marker). */
+    /**
+     * Whether this entry is a real state (not a stuttering or loop-back marker).
+     *
+     * @return true for a real state
+     */
     public boolean isState() {
         return !stuttering && backTo == 0;
     }
