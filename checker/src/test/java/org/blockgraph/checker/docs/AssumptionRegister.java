@@ -233,7 +233,7 @@ final class AssumptionRegister {
     }
 
     /** Null if {@code ref} ({@code pkg.Class} or {@code pkg.Class#method}) exists in some module's source set. */
-    private static String classProblem(Path root, String ref, String sourceSet) {
+    static String classProblem(Path root, String ref, String sourceSet) {
         String cls = ref;
         String method = null;
         int hash = ref.indexOf('#');
