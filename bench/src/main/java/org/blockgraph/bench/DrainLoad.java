@@ -53,7 +53,11 @@ public final class DrainLoad implements AutoCloseable {
         thread.start();
     }
 
-    /** Drained sections completed so far. */
+    /**
+     * Drained sections completed so far.
+     *
+     * @return the number of sections begun and ended
+     */
     public long sections() {
         return sections.get();
     }

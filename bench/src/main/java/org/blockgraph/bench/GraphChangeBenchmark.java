@@ -62,7 +62,11 @@ public class GraphChangeBenchmark {
         }
     }
 
-    /** Stops the load; fails the trial if a request failed. */
+    /**
+     * Stops the load; fails the trial if a request failed.
+     *
+     * @throws InterruptedException if interrupted while waiting for the load thread
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
         stop = true;
@@ -76,7 +80,11 @@ public class GraphChangeBenchmark {
         }
     }
 
-    /** Insert a filter above the top node, then remove it. */
+    /**
+     * Insert a filter above the top node, then remove it.
+     *
+     * @return the inserted filter, so nothing is optimised away
+     */
     @Benchmark
     public Node insertAndRemoveFilter() {
         Node f = graph.graph().insertFilter("bench-thr", new ThrottleDriver(0, 0), graph.top());

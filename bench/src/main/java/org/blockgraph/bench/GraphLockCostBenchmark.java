@@ -66,7 +66,11 @@ public class GraphLockCostBenchmark {
         return buf;
     }
 
-    /** Asynchronous reads with the graph lock and in-flight accounting (as shipped). */
+    /**
+     * Asynchronous reads with the graph lock and in-flight accounting (as shipped).
+     *
+     * @return the batch's wall-clock nanoseconds
+     */
     @Benchmark
     @Fork(1)
     @OperationsPerInvocation(IoPathBenchmark.BATCH)
@@ -75,7 +79,11 @@ public class GraphLockCostBenchmark {
         return batch();
     }
 
-    /** Asynchronous reads with both replaced by no-ops (benchmark-only build of the path). */
+    /**
+     * Asynchronous reads with both replaced by no-ops (benchmark-only build of the path).
+     *
+     * @return the batch's wall-clock nanoseconds
+     */
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = OFF)
     @OperationsPerInvocation(IoPathBenchmark.BATCH)
@@ -84,7 +92,11 @@ public class GraphLockCostBenchmark {
         return batch();
     }
 
-    /** Synchronous reads, as shipped. */
+    /**
+     * Synchronous reads, as shipped.
+     *
+     * @return the buffer read into
+     */
     @Benchmark
     @Fork(1)
     public byte[] syncWithLock() {
@@ -92,7 +104,11 @@ public class GraphLockCostBenchmark {
         return one();
     }
 
-    /** Synchronous reads, benchmark-only build of the path. */
+    /**
+     * Synchronous reads, benchmark-only build of the path.
+     *
+     * @return the buffer read into
+     */
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = OFF)
     public byte[] syncWithoutLock() {

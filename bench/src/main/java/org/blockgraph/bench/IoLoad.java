@@ -32,6 +32,7 @@ public final class IoLoad {
      * @param depth requests in flight per context
      * @param size  bytes per request
      * @param write writes instead of reads
+     * @return nanoseconds from the first submission to the last completion
      * @throws IllegalStateException if a request failed (its error is the cause)
      */
     public static long run(BlockBackend blk, IoThread[] ctxs, long count, int depth, int size, boolean write) {
@@ -84,7 +85,17 @@ public final class IoLoad {
         return elapsed;
     }
 
-    /** Convenience: {@link #run} on a fresh set of {@code threads} contexts, closed afterwards. */
+    /**
+     * Convenience: {@link #run} on a fresh set of {@code threads} contexts, closed afterwards.
+     *
+     * @param blk the BlockBackend (its queue depth must be at least {@code depth} times {@code threads})
+     * @param threads how many I/O contexts to create
+     * @param count total requests
+     * @param depth requests in flight per context
+     * @param size bytes per request
+     * @param write writes instead of reads
+     * @return nanoseconds from the first submission to the last completion
+     */
     public static long run(BlockBackend blk, int threads, long count, int depth, int size, boolean write) {
         IoThread[] ctxs = new IoThread[threads];
         for (int i = 0; i < threads; i++) {

@@ -70,7 +70,11 @@ public class IoPathBenchmark {
         graph.blk().close();
     }
 
-    /** One batch of requests; returns its duration so nothing is optimised away. */
+    /**
+     * One batch of requests; returns its duration so nothing is optimised away.
+     *
+     * @return the batch's wall-clock nanoseconds
+     */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long requests() {

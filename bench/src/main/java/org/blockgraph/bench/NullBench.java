@@ -112,7 +112,14 @@ public final class NullBench implements Callable<Integer> {
         }
     }
 
-    /** Runs with the given streams; returns the exit code (0 ok, 1 a request failed, 2 bad usage). */
+    /**
+     * Runs with the given streams; returns the exit code (0 ok, 1 a request failed, 2 bad usage).
+     *
+     * @param out where the results go
+     * @param err where usage errors and request failures go
+     * @param args the command line
+     * @return the exit code
+     */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new NullBench());
         cl.setOut(out);
@@ -129,7 +136,11 @@ public final class NullBench implements Callable<Integer> {
         }
     }
 
-    /** Entry point. */
+    /**
+     * Entry point.
+     *
+     * @param args the command line (see {@link #execute})
+     */
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }

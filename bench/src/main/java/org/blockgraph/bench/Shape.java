@@ -34,12 +34,21 @@ public enum Shape {
     public record Built(BlockGraph graph, BlockBackend blk, Node leaf, Node top) {
     }
 
-    /** The lower-case name used on command lines ({@code bare}, {@code filters3}). */
+    /**
+     * The lower-case name used on command lines ({@code bare}, {@code filters3}).
+     *
+     * @return the command-line name
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@link #cliName()}. */
+    /**
+     * Parses {@link #cliName()}.
+     *
+     * @param s a command-line name
+     * @return the shape with that name
+     */
     public static Shape parse(String s) {
         for (Shape sh : values()) {
             if (sh.cliName().equals(s)) {
@@ -49,7 +58,12 @@ public enum Shape {
         throw new IllegalArgumentException("unknown shape '" + s + "' (bare or filters3)");
     }
 
-    /** Builds this shape in a new graph; the BlockBackend is named {@code vda} and allows reads and writes. */
+    /**
+     * Builds this shape in a new graph; the BlockBackend is named {@code vda} and allows reads and writes.
+     *
+     * @param maxQueueDepth the BlockBackend's queue depth
+     * @return the graph, its BlockBackend, its bottom (leaf) node and its top node
+     */
     public Built build(int maxQueueDepth) {
         BlockGraph g = new BlockGraph();
         Node leaf = g.addNode("null0", new NullDriver(SIZE));

@@ -59,7 +59,12 @@ public class SyncPathBenchmark {
         graph.blk().close();
     }
 
-    /** One 4 KiB read, one thread. */
+    /**
+     * One 4 KiB read, one thread.
+     *
+     * @param c the thread's buffer and offset
+     * @return the buffer read into
+     */
     @Benchmark
     @Threads(1)
     public byte[] read1(Cursor c) {
@@ -67,7 +72,12 @@ public class SyncPathBenchmark {
         return c.buf;
     }
 
-    /** One 4 KiB read each, two threads. */
+    /**
+     * One 4 KiB read each, two threads.
+     *
+     * @param c the thread's buffer and offset
+     * @return the buffer read into
+     */
     @Benchmark
     @Threads(2)
     public byte[] read2(Cursor c) {
@@ -75,7 +85,12 @@ public class SyncPathBenchmark {
         return c.buf;
     }
 
-    /** One 4 KiB write, one thread. */
+    /**
+     * One 4 KiB write, one thread.
+     *
+     * @param c the thread's buffer and offset
+     * @return the buffer written from
+     */
     @Benchmark
     @Threads(1)
     public byte[] write1(Cursor c) {
@@ -83,7 +98,12 @@ public class SyncPathBenchmark {
         return c.buf;
     }
 
-    /** One 4 KiB write each, two threads. */
+    /**
+     * One 4 KiB write each, two threads.
+     *
+     * @param c the thread's buffer and offset
+     * @return the buffer written from
+     */
     @Benchmark
     @Threads(2)
     public byte[] write2(Cursor c) {

@@ -64,7 +64,14 @@ public final class BlkdebugDriver extends FilterDriver {
      */
     public record InjectError(String event, int errno, long offset, boolean once, boolean immediately,
                               Set<IoType> ioTypes) {
-        /** A rule for any offset and all request types. */
+        /**
+         * A rule for any offset and all request types.
+         *
+         * @param event the debug event whose requests fail (e.g. {@code read_aio})
+         * @param errno the positive errno the request fails with
+         * @param once whether the rule is removed after its first hit
+         * @return the rule
+         */
         public static InjectError of(String event, int errno, boolean once) {
             return new InjectError(event, errno, -1, once, false, Set.of(IoType.values()));
         }
@@ -94,7 +101,11 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Adds an inject-error rule. */
+    /**
+     * Adds an inject-error rule.
+     *
+     * @param rule the rule, matched after the ones added before it
+     */
     public void addRule(InjectError rule) {
         checkEvent(rule.event());
         lock.lock();
@@ -105,7 +116,12 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Sets a breakpoint ({@code blkdebug_debug_breakpoint}): the next request firing {@code event} is held. */
+    /**
+     * Sets a breakpoint ({@code blkdebug_debug_breakpoint}): the next request firing {@code event} is held.
+     *
+     * @param event the debug event that triggers the breakpoint (e.g. {@code write_aio})
+     * @param tag the breakpoint's name, used to resume or remove it
+     */
     public void breakpoint(String event, String tag) {
         checkEvent(event);
         lock.lock();
@@ -119,7 +135,11 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Removes a breakpoint and resumes what it holds ({@code blkdebug_debug_remove_breakpoint}). */
+    /**
+     * Removes a breakpoint and resumes what it holds ({@code blkdebug_debug_remove_breakpoint}).
+     *
+     * @param tag the breakpoint's name
+     */
     public void removeBreakpoint(String tag) {
         lock.lock();
         try {
@@ -137,7 +157,11 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Resumes the requests held at {@code tag} ({@code blkdebug_debug_resume}). */
+    /**
+     * Resumes the requests held at {@code tag} ({@code blkdebug_debug_resume}).
+     *
+     * @param tag the breakpoint's name
+     */
     public void resume(String tag) {
         lock.lock();
         try {
@@ -152,7 +176,12 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Whether a request is held at {@code tag} ({@code blkdebug_debug_is_suspended}). */
+    /**
+     * Whether a request is held at {@code tag} ({@code blkdebug_debug_is_suspended}).
+     *
+     * @param tag the breakpoint's name
+     * @return true if a request is held there now
+     */
     public boolean isSuspended(String tag) {
         lock.lock();
         try {
@@ -162,7 +191,15 @@ public final class BlkdebugDriver extends FilterDriver {
         }
     }
 
-    /** Waits until a request is held at {@code tag}; false on timeout. */
+    /**
+     * Waits until a request is held at {@code tag}; false on timeout.
+     *
+     * @param tag the breakpoint's name
+     * @param timeout how long to wait at most
+     * @param unit the unit of {@code timeout}
+     * @return true once a request is held, false if the timeout passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public boolean awaitSuspended(String tag, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         lock.lock();

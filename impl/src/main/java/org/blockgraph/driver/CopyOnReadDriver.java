@@ -24,7 +24,11 @@ public final class CopyOnReadDriver extends FilterDriver {
         this(null);
     }
 
-    /** A filter that copies only what lies above and in {@code bottom}; null for the whole chain. */
+    /**
+     * A filter that copies only what lies above and in {@code bottom}; null for the whole chain.
+     *
+     * @param bottom the lowest node whose data is copied up, or null to copy from the whole chain
+     */
     public CopyOnReadDriver(Node bottom) {
         super("file");
         this.bottom = bottom;
@@ -35,7 +39,11 @@ public final class CopyOnReadDriver extends FilterDriver {
         return "copy-on-read";
     }
 
-    /** The bottom node, or null. */
+    /**
+     * The bottom node, or null.
+     *
+     * @return the bottom node, or null when the filter copies from the whole chain
+     */
     public Node bottom() {
         return bottom;
     }

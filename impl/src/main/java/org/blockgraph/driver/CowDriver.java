@@ -33,12 +33,21 @@ public final class CowDriver extends BlockDriver {
     private static final int STRIPES = 64;
     private final ReentrantLock[] allocationLocks = new ReentrantLock[STRIPES];
 
-    /** An image of {@code size} bytes with 64 KiB clusters. */
+    /**
+     * An image of {@code size} bytes with 64 KiB clusters.
+     *
+     * @param size the virtual size in bytes
+     */
     public CowDriver(long size) {
         this(size, DEFAULT_CLUSTER_SIZE);
     }
 
-    /** An image of {@code size} bytes with clusters of {@code clusterSize} bytes (a power of two, ≥ 512). */
+    /**
+     * An image of {@code size} bytes with clusters of {@code clusterSize} bytes (a power of two, ≥ 512).
+     *
+     * @param size the virtual size in bytes
+     * @param clusterSize the cluster size in bytes
+     */
     public CowDriver(long size, int clusterSize) {
         if (clusterSize < 512 || Integer.bitCount(clusterSize) != 1) {
             throw new IllegalArgumentException("cluster size must be a power of two of at least 512 bytes");
@@ -123,7 +132,11 @@ public final class CowDriver extends BlockDriver {
         allocated.getAndUpdate(word, w -> w & ~bit);
     }
 
-    /** Clusters allocated in this layer. */
+    /**
+     * Clusters allocated in this layer.
+     *
+     * @return the number of clusters this layer holds data for
+     */
     public long allocatedClusters() {
         long n = 0;
         for (int i = 0; i < allocated.length(); i++) {

@@ -41,7 +41,12 @@ public abstract class FilterDriver extends BlockDriver {
         return childName;
     }
 
-    /** The filtered child edge of {@code bs}. */
+    /**
+     * The filtered child edge of {@code bs}.
+     *
+     * @param bs the filter node
+     * @return its filtered child edge
+     */
     protected final Child filtered(Node bs) {
         Child c = bs.child(childName);
         if (c == null) {

@@ -16,7 +16,11 @@ public final class MemoryDriver extends BlockDriver {
     private final ConcurrentHashMap<Long, byte[]> pages = new ConcurrentHashMap<>();
     private final AtomicLong size;
 
-    /** A zero-filled image of {@code size} bytes. */
+    /**
+     * A zero-filled image of {@code size} bytes.
+     *
+     * @param size the size in bytes
+     */
     public MemoryDriver(long size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative");
@@ -44,7 +48,11 @@ public final class MemoryDriver extends BlockDriver {
         return size.get();
     }
 
-    /** Pages holding data (for tests of sparseness). */
+    /**
+     * Pages holding data (for tests of sparseness).
+     *
+     * @return the number of pages that were ever written
+     */
     public int allocatedPages() {
         return pages.size();
     }

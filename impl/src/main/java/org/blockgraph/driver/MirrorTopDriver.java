@@ -13,7 +13,12 @@ import org.blockgraph.graph.Role;
 public final class MirrorTopDriver extends FilterDriver {
     /** Told about every range written through the filter, after the write reached the source. */
     public interface WriteListener {
-        /** A range was written (or zeroed or discarded). */
+        /**
+         * A range was written (or zeroed or discarded).
+         *
+         * @param offset the first byte of the range
+         * @param len the length of the range in bytes
+         */
         void written(long offset, long len);
     }
 
@@ -30,12 +35,20 @@ public final class MirrorTopDriver extends FilterDriver {
         return "mirror_top";
     }
 
-    /** Installs the job's listener (null to remove). */
+    /**
+     * Installs the job's listener (null to remove).
+     *
+     * @param l the listener told of every write through the filter, or null
+     */
     public void setWriteListener(WriteListener l) {
         listener = l;
     }
 
-    /** After this, the filter takes no permissions (its job is finishing); permissions refresh on the next change. */
+    /**
+     * After this, the filter takes no permissions (its job is finishing); permissions refresh on the next change.
+     *
+     * @param stop true once the job is finishing
+     */
     public void setStopped(boolean stop) {
         stopped = stop;
     }

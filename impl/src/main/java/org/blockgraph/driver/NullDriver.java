@@ -10,7 +10,11 @@ import org.blockgraph.graph.Role;
 public final class NullDriver extends BlockDriver {
     private final long size;
 
-    /** A null device of {@code size} bytes. */
+    /**
+     * A null device of {@code size} bytes.
+     *
+     * @param size the size in bytes
+     */
     public NullDriver(long size) {
         this.size = size;
     }

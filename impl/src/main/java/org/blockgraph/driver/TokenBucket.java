@@ -19,13 +19,24 @@ public final class TokenBucket {
         this(rate, burst, System.nanoTime());
     }
 
-    /** A bucket whose clock starts at {@code nowNanos} (tests drive the clock themselves). */
+    /**
+     * A bucket whose clock starts at {@code nowNanos} (tests drive the clock themselves).
+     *
+     * @param rate tokens added per second
+     * @param burst the most tokens the bucket holds
+     * @param nowNanos the clock's reading at creation, in nanoseconds
+     */
     public TokenBucket(double rate, double burst, long nowNanos) {
         set(rate, burst);
         this.lastNanos = nowNanos;
     }
 
-    /** Changes the rate and burst. */
+    /**
+     * Changes the rate and burst.
+     *
+     * @param newRate tokens added per second from now on
+     * @param newBurst the most tokens the bucket holds from now on
+     */
     public synchronized void set(double newRate, double newBurst) {
         if (newRate < 0 || newBurst < 0) {
             throw new IllegalArgumentException("rate and burst must not be negative");
@@ -47,6 +58,8 @@ public final class TokenBucket {
     /**
      * Takes {@code cost} if the bucket allows it now.
      *
+     * @param cost the tokens the request needs
+     * @param now the clock's reading, in nanoseconds
      * @return 0 if taken, else the nanoseconds to wait before trying again
      */
     public long tryTake(double cost, long now) {
@@ -68,7 +81,12 @@ public final class TokenBucket {
         return Math.max(1, (long) ((level - burst) / rate * 1e9) + 1);
     }
 
-    /** Takes {@code cost} unconditionally (while limits are disabled the level still accounts for the I/O). */
+    /**
+     * Takes {@code cost} unconditionally (while limits are disabled the level still accounts for the I/O).
+     *
+     * @param cost the tokens the request used
+     * @param now the clock's reading, in nanoseconds
+     */
     public void force(double cost, long now) {
         if (rate == 0) {
             return;

@@ -57,38 +57,68 @@ public final class BlockGraph {
         this(TraceSink.OFF);
     }
 
-    /** A graph that reports every spec action to {@code trace}. */
+    /**
+     * A graph that reports every spec action to {@code trace}.
+     *
+     * @param trace where spec actions go; {@link TraceSink#OFF} records nothing
+     */
     public BlockGraph(TraceSink trace) {
         this.trace = trace;
         this.graphLock = new GraphLock(control, wait);
     }
 
-    /** The trace sink. */
+    /**
+     * The trace sink.
+     *
+     * @return the sink given at construction
+     */
     public TraceSink trace() {
         return trace;
     }
 
-    /** The control lock under which graph changes, drains and job completion run. */
+    /**
+     * The control lock under which graph changes, drains and job completion run.
+     *
+     * @return the graph's control lock
+     */
     public ControlLock controlLock() {
         return control;
     }
 
-    /** The graph reader/writer lock. */
+    /**
+     * The graph reader/writer lock.
+     *
+     * @return the graph lock
+     */
     public GraphLock graphLock() {
         return graphLock;
     }
 
-    /** The global wakeup: call {@link AioWait#kick()} after anything a drain may be waiting for. */
+    /**
+     * The global wakeup: call {@link AioWait#kick()} after anything a drain may be waiting for.
+     *
+     * @return the graph's wakeup
+     */
     public AioWait aioWait() {
         return wait;
     }
 
-    /** The node with this name, or null. */
+    /**
+     * The node with this name, or null.
+     *
+     * @param name the node name
+     * @return the node, or null
+     */
     public Node findNode(String name) {
         return name == null ? null : byName.get(name);
     }
 
-    /** The node with this name; {@code Failed to find node with node-name='x'} if there is none. */
+    /**
+     * The node with this name; {@code Failed to find node with node-name='x'} if there is none.
+     *
+     * @param name the node name
+     * @return the node
+     */
     public Node requireNode(String name) {
         Node n = findNode(name);
         if (n == null) {
@@ -97,17 +127,29 @@ public final class BlockGraph {
         return n;
     }
 
-    /** All nodes in creation order (a snapshot). */
+    /**
+     * All nodes in creation order (a snapshot).
+     *
+     * @return the nodes, in creation order
+     */
     public List<Node> nodes() {
         return List.copyOf(nodes);
     }
 
-    /** Edges of BlockBackend and job parents (a snapshot). */
+    /**
+     * Edges of BlockBackend and job parents (a snapshot).
+     *
+     * @return the root edges, in attachment order
+     */
     public List<Child> rootEdges() {
         return List.copyOf(rootEdges);
     }
 
-    /** drain_all sections currently active. */
+    /**
+     * drain_all sections currently active.
+     *
+     * @return the number of active drain_all sections
+     */
     public int drainAllCount() {
         control.lock();
         try {
@@ -148,7 +190,12 @@ public final class BlockGraph {
         }
     }
 
-    /** Forgets a BlockBackend name. */
+    /**
+     * Forgets a BlockBackend name.
+     *
+     * @param name the device name
+     * @param parent the BlockBackend that registered it; nothing happens if another one holds the name now
+     */
     public void unregisterDevice(String name, Parent parent) {
         control.lock();
         try {
@@ -161,12 +208,25 @@ public final class BlockGraph {
     // ------------------------------------------------------------------------------------------------------
     // Node lifecycle
 
-    /** Adds a node without children. */
+    /**
+     * Adds a node without children.
+     *
+     * @param name the node name (well-formed, unused), or null for an implicit node with a generated name
+     * @param driver a driver instance not bound to any node yet
+     * @return the new node
+     */
     public Node addNode(String name, BlockDriver driver) {
         return addNode(name, driver, Map.of(), false);
     }
 
-    /** Adds a node with children. */
+    /**
+     * Adds a node with children.
+     *
+     * @param name the node name (well-formed, unused), or null for an implicit node with a generated name
+     * @param driver a driver instance not bound to any node yet
+     * @param children the child nodes by edge name, as the driver names them
+     * @return the new node
+     */
     public Node addNode(String name, BlockDriver driver, Map<String, Node> children) {
         return addNode(name, driver, children, false);
     }
@@ -260,6 +320,8 @@ public final class BlockGraph {
     /**
      * Deletes a node ({@code blockdev-del}). Refused while anything uses it; its children lose this parent, and
      * implicit children left without parents go too.
+     *
+     * @param name the node name
      */
     public void deleteNode(String name) {
         control.lock();
@@ -293,7 +355,14 @@ public final class BlockGraph {
     // ------------------------------------------------------------------------------------------------------
     // Edge changes
 
-    /** Attaches a new child edge to a node; the role is the one the parent's driver gives the name. */
+    /**
+     * Attaches a new child edge to a node; the role is the one the parent's driver gives the name.
+     *
+     * @param parent the node that gets the edge
+     * @param childName the edge's name, one the parent's driver accepts
+     * @param child the node the edge points at
+     * @return the new edge
+     */
     public Child attachChild(Node parent, String childName, Node child) {
         control.lock();
         try {
@@ -315,7 +384,12 @@ public final class BlockGraph {
         }
     }
 
-    /** Detaches a child edge of a node (draining the child first). */
+    /**
+     * Detaches a child edge of a node (draining the child first).
+     *
+     * @param parent the node holding the edge
+     * @param childName the edge's name
+     */
     public void detachChild(Node parent, String childName) {
         control.lock();
         try {
@@ -355,6 +429,10 @@ public final class BlockGraph {
     /**
      * Points one child edge at another node ({@code bdrv_replace_child_tran}); old and new child are drained for
      * the duration, as upstream's callers do.
+     *
+     * @param parent the node holding the edge
+     * @param childName the edge's name
+     * @param newChild the node the edge points at afterwards
      */
     public void replaceChild(Node parent, String childName, Node newChild) {
         control.lock();
@@ -380,6 +458,9 @@ public final class BlockGraph {
     /**
      * Moves every parent of {@code from} to {@code to} ({@code bdrv_replace_node}), skipping edges whose parent
      * {@code to} reaches (updating them would make a loop).
+     *
+     * @param from the node whose parents move
+     * @param to the node they move to
      */
     public void replaceNode(Node from, Node to) {
         control.lock();
@@ -483,7 +564,11 @@ public final class BlockGraph {
         }
     }
 
-    /** Removes a filter node ({@code bdrv_drop_filter}): its parents take its filtered child, then it goes. */
+    /**
+     * Removes a filter node ({@code bdrv_drop_filter}): its parents take its filtered child, then it goes.
+     *
+     * @param filter the filter node to drop
+     */
     public void removeFilter(Node filter) {
         control.lock();
         try {
@@ -519,6 +604,9 @@ public final class BlockGraph {
     /**
      * Puts {@code overlay} on top of {@code base} ({@code blockdev-snapshot}, {@code bdrv_append}): base becomes
      * the overlay's backing and every parent of base moves to the overlay.
+     *
+     * @param overlay the new top, without a backing child yet
+     * @param base the node that becomes its backing
      */
     public void appendOverlay(Node overlay, Node base) {
         control.lock();
@@ -586,7 +674,11 @@ public final class BlockGraph {
         }
     }
 
-    /** Detaches a BlockBackend or job edge (draining its node first). */
+    /**
+     * Detaches a BlockBackend or job edge (draining its node first).
+     *
+     * @param edge a root edge of this graph
+     */
     public void detachParent(Child edge) {
         control.lock();
         try {
@@ -604,7 +696,13 @@ public final class BlockGraph {
         }
     }
 
-    /** Changes the permissions of a BlockBackend or job edge ({@code blk_set_perm}); all or nothing. */
+    /**
+     * Changes the permissions of a BlockBackend or job edge ({@code blk_set_perm}); all or nothing.
+     *
+     * @param edge a root edge of this graph
+     * @param perm the new required permissions ({@link Permission} bits)
+     * @param shared the new shared permissions
+     */
     public void setParentPermissions(Child edge, int perm, int shared) {
         Permission.check(perm);
         Permission.check(shared);
@@ -653,6 +751,9 @@ public final class BlockGraph {
      * Reopens a node read-only or read-write ({@code bdrv_reopen_set_read_only}, the {@code read-only} option of
      * {@code blockdev-reopen}); permissions are refreshed, and a read-only node with writers is refused with
      * upstream's {@code Read-only block node 'x' cannot support read-write users}.
+     *
+     * @param n the node to reopen
+     * @param readOnly true for read-only, false for read-write
      */
     public void reopenReadOnly(Node n, boolean readOnly) {
         control.lock();
@@ -767,7 +868,12 @@ public final class BlockGraph {
         }
     }
 
-    /** Whether any link from {@code bs} down to (excluding) {@code base} is frozen; the error names the first. */
+    /**
+     * Whether any link from {@code bs} down to (excluding) {@code base} is frozen; the error names the first.
+     *
+     * @param bs the top of the range
+     * @param base the node below the range (excluded), or null for the whole chain
+     */
     public void checkBackingChainNotFrozen(Node bs, Node base) {
         control.lock();
         try {
@@ -782,7 +888,12 @@ public final class BlockGraph {
         }
     }
 
-    /** Freezes every link from {@code bs} down to (excluding) {@code base}; exclusive, all or nothing. */
+    /**
+     * Freezes every link from {@code bs} down to (excluding) {@code base}; exclusive, all or nothing.
+     *
+     * @param bs the top of the range
+     * @param base the node below the range (excluded), or null for the whole chain
+     */
     public void freezeBackingChain(Node bs, Node base) {
         control.lock();
         try {
@@ -802,7 +913,12 @@ public final class BlockGraph {
         }
     }
 
-    /** Unfreezes every link from {@code bs} down to (excluding) {@code base}; each must be frozen. */
+    /**
+     * Unfreezes every link from {@code bs} down to (excluding) {@code base}; each must be frozen.
+     *
+     * @param bs the top of the range
+     * @param base the node below the range (excluded), or null for the whole chain
+     */
     public void unfreezeBackingChain(Node bs, Node base) {
         control.lock();
         try {
@@ -826,6 +942,8 @@ public final class BlockGraph {
     /**
      * Begins a drained section on {@code bs} ({@code bdrv_drained_begin}) and blocks until the node has no
      * request in flight and none of its (transitive) parents reports activity.
+     *
+     * @param bs the node to drain
      */
     public void drainedBegin(Node bs) {
         control.lock();
@@ -851,7 +969,11 @@ public final class BlockGraph {
         });
     }
 
-    /** Ends a drained section begun with {@link #drainedBegin}; never polls. */
+    /**
+     * Ends a drained section begun with {@link #drainedBegin}; never polls.
+     *
+     * @param bs the node whose section ends
+     */
     public void drainedEnd(Node bs) {
         control.lock();
         try {
@@ -1455,7 +1577,11 @@ public final class BlockGraph {
     // ------------------------------------------------------------------------------------------------------
     // State snapshot
 
-    /** A full snapshot of structure, permissions and counters; equal before and after any refused change. */
+    /**
+     * A full snapshot of structure, permissions and counters; equal before and after any refused change.
+     *
+     * @return the snapshot
+     */
     public GraphState state() {
         control.lock();
         try {
@@ -1491,7 +1617,11 @@ public final class BlockGraph {
                 n == null ? null : n.name(), c.perm(), c.shared(), c.quiescedParent, c.frozen);
     }
 
-    /** A human-readable listing of the graph (names, edges, counters), for diagnostics. */
+    /**
+     * A human-readable listing of the graph (names, edges, counters), for diagnostics.
+     *
+     * @return the listing, one line per node and edge
+     */
     public String describe() {
         StringBuilder b = new StringBuilder();
         GraphState s = state();

@@ -18,6 +18,7 @@ public final class BlockIoException extends RuntimeException {
     /** Operation not supported. */
     public static final int ENOTSUP = 95;
 
+    /** The POSIX error number (serialized with the exception). */
     private final int errno;
 
     /**
@@ -29,12 +30,21 @@ public final class BlockIoException extends RuntimeException {
         this.errno = errno;
     }
 
-    /** The POSIX error number. */
+    /**
+     * The POSIX error number.
+     *
+     * @return the error number (e.g. {@link #EIO})
+     */
     public int errno() {
         return errno;
     }
 
-    /** The C library's text for the error numbers used here. */
+    /**
+     * The C library's text for the error numbers used here.
+     *
+     * @param errno a POSIX error number
+     * @return its text, e.g. {@code Input/output error}
+     */
     public static String strerror(int errno) {
         switch (errno) {
             case EPERM: return "Operation not permitted";

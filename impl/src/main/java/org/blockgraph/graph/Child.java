@@ -34,27 +34,47 @@ public final class Child {
         this.node = node;
     }
 
-    /** The parent holding this edge. */
+    /**
+     * The parent holding this edge.
+     *
+     * @return the parent
+     */
     public Parent parent() {
         return parent;
     }
 
-    /** The parent if it is a node, else null. */
+    /**
+     * The parent if it is a node, else null.
+     *
+     * @return the parent node, or null for a BlockBackend or job
+     */
     public Node parentNode() {
         return parentNode;
     }
 
-    /** The edge's name as the parent knows it ({@code file}, {@code backing}, {@code root}, ...). */
+    /**
+     * The edge's name as the parent knows it ({@code file}, {@code backing}, {@code root}, ...).
+     *
+     * @return the edge name
+     */
     public String name() {
         return name;
     }
 
-    /** The edge's role. */
+    /**
+     * The edge's role.
+     *
+     * @return the role
+     */
     public Role role() {
         return role;
     }
 
-    /** The child node; null once detached. */
+    /**
+     * The child node; null once detached.
+     *
+     * @return the child node, or null
+     */
     public Node node() {
         return node;
     }
@@ -63,12 +83,20 @@ public final class Child {
         node = n;
     }
 
-    /** The permissions the parent holds on the child. */
+    /**
+     * The permissions the parent holds on the child.
+     *
+     * @return the required permissions ({@link Permission} bits)
+     */
     public int perm() {
         return perm;
     }
 
-    /** The permissions the parent lets others hold on the child. */
+    /**
+     * The permissions the parent lets others hold on the child.
+     *
+     * @return the shared permissions ({@link Permission} bits)
+     */
     public int shared() {
         return shared;
     }
@@ -91,12 +119,20 @@ public final class Child {
         fixedShared = s;
     }
 
-    /** Whether the parent is quiesced through this edge (spec/drain: {@code quiescedParent}); control lock. */
+    /**
+     * Whether the parent is quiesced through this edge (spec/drain: {@code quiescedParent}); control lock.
+     *
+     * @return true while the parent is quiesced through this edge
+     */
     public boolean isQuiescedParent() {
         return quiescedParent;
     }
 
-    /** Whether this link is frozen (reference §2); control lock. */
+    /**
+     * Whether this link is frozen (reference §2); control lock.
+     *
+     * @return true while the link is frozen
+     */
     public boolean isFrozen() {
         return frozen;
     }
@@ -132,14 +168,30 @@ public final class Child {
         }
     }
 
-    /** Reads through this edge. */
+    /**
+     * Reads through this edge.
+     *
+     * @param offset the first byte to read
+     * @param buf the destination
+     * @param off where in {@code buf} the data goes
+     * @param len the number of bytes
+     * @param flags request flags ({@link IoFlags})
+     */
     public void read(long offset, byte[] buf, int off, int len, int flags) {
         Node n = target();
         descend(n, "read", offset, len);
         n.doRead(offset, buf, off, len, flags);
     }
 
-    /** Writes through this edge; needs write (or write-unchanged for unchanged writes) permission. */
+    /**
+     * Writes through this edge; needs write (or write-unchanged for unchanged writes) permission.
+     *
+     * @param offset the first byte to write
+     * @param buf the source
+     * @param off where in {@code buf} the data starts
+     * @param len the number of bytes
+     * @param flags request flags ({@link IoFlags})
+     */
     public void write(long offset, byte[] buf, int off, int len, int flags) {
         Node n = target();
         checkWrite(flags);
@@ -147,7 +199,13 @@ public final class Child {
         n.doWrite(offset, buf, off, len, flags);
     }
 
-    /** Writes zeroes through this edge. */
+    /**
+     * Writes zeroes through this edge.
+     *
+     * @param offset the first byte of the range
+     * @param len the length of the range in bytes
+     * @param flags request flags ({@link IoFlags})
+     */
     public void writeZeroes(long offset, long len, int flags) {
         Node n = target();
         checkWrite(flags);
@@ -155,7 +213,12 @@ public final class Child {
         n.doWriteZeroes(offset, len, flags);
     }
 
-    /** Discards through this edge. */
+    /**
+     * Discards through this edge.
+     *
+     * @param offset the first byte of the range
+     * @param len the length of the range in bytes
+     */
     public void discard(long offset, long len) {
         Node n = target();
         checkWrite(0);
@@ -194,12 +257,20 @@ public final class Child {
         n.doTruncate(length);
     }
 
-    /** The child's length in bytes. */
+    /**
+     * The child's length in bytes.
+     *
+     * @return the child node's length
+     */
     public long length() {
         return target().length();
     }
 
-    /** Fires a blkdebug-style event on the child node ({@code BLKDBG_EVENT}). */
+    /**
+     * Fires a blkdebug-style event on the child node ({@code BLKDBG_EVENT}).
+     *
+     * @param event the event's name
+     */
     public void debugEvent(String event) {
         Node n = node;
         if (n != null) {

@@ -44,27 +44,47 @@ public final class Node implements Parent {
         this.readOnly = readOnly;
     }
 
-    /** The graph this node belongs to. */
+    /**
+     * The graph this node belongs to.
+     *
+     * @return the graph
+     */
     public BlockGraph graph() {
         return graph;
     }
 
-    /** The node name (generated names start with {@code #}). */
+    /**
+     * The node name (generated names start with {@code #}).
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Whether the node was created without a name and goes away with its last parent. */
+    /**
+     * Whether the node was created without a name and goes away with its last parent.
+     *
+     * @return true for an implicit node
+     */
     public boolean isImplicit() {
         return implicit;
     }
 
-    /** The node's driver. */
+    /**
+     * The node's driver.
+     *
+     * @return the driver
+     */
     public BlockDriver driver() {
         return driver;
     }
 
-    /** Whether the node refuses writers. */
+    /**
+     * Whether the node refuses writers.
+     *
+     * @return true if the node is read-only
+     */
     public boolean isReadOnly() {
         return readOnly;
     }
@@ -92,43 +112,74 @@ public final class Node implements Parent {
         readOnly = ro;
     }
 
-    /** The quiesce counter (spec/drain {@code qc}). */
+    /**
+     * The quiesce counter (spec/drain {@code qc}).
+     *
+     * @return the quiesce counter
+     */
     public int quiesceCounter() {
         return quiesceCounter.get();
     }
 
     /** Drained sections begun on this node through {@link BlockGraph#drainedBegin} and not yet ended
+     *
+     * @return the number of open drained sections begun directly on this node
      * (spec/drain {@code sections}). */
     public int drainedSections() {
         return directDrains;
     }
 
-    /** Requests in progress on this node. */
+    /**
+     * Requests in progress on this node.
+     *
+     * @return the number of requests in flight
+     */
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** Tracked requests in progress on this node. */
+    /**
+     * Tracked requests in progress on this node.
+     *
+     * @return the number of tracked requests
+     */
     public int trackedRequests() {
         return tracked.size();
     }
 
-    /** Whether the node was removed from its graph. */
+    /**
+     * Whether the node was removed from its graph.
+     *
+     * @return true once removed
+     */
     public boolean isRemoved() {
         return removed;
     }
 
-    /** The child edges, in attachment order (a snapshot). */
+    /**
+     * The child edges, in attachment order (a snapshot).
+     *
+     * @return the child edges
+     */
     public List<Child> children() {
         return List.copyOf(children);
     }
 
-    /** The parent edges, newest first (a snapshot). */
+    /**
+     * The parent edges, newest first (a snapshot).
+     *
+     * @return the parent edges
+     */
     public List<Child> parents() {
         return List.copyOf(parents);
     }
 
-    /** The child edge with this name, or null. Safe from request threads. */
+    /**
+     * The child edge with this name, or null. Safe from request threads.
+     *
+     * @param childName the edge's name
+     * @return the edge, or null
+     */
     public Child child(String childName) {
         for (Child c : children) {
             if (c.name().equals(childName)) {
@@ -138,17 +189,29 @@ public final class Node implements Parent {
         return null;
     }
 
-    /** The node's cumulative required permissions (OR over its parent edges). */
+    /**
+     * The node's cumulative required permissions (OR over its parent edges).
+     *
+     * @return the OR of the parent edges' required permissions
+     */
     public int cumulativePerm() {
         return cumulativePerm;
     }
 
-    /** The node's cumulative shared permissions (AND over its parent edges). */
+    /**
+     * The node's cumulative shared permissions (AND over its parent edges).
+     *
+     * @return the AND of the parent edges' shared permissions
+     */
     public int cumulativeShared() {
         return cumulativeShared;
     }
 
-    /** The node's length in bytes. */
+    /**
+     * The node's length in bytes.
+     *
+     * @return the length, as the driver reports it
+     */
     public long length() {
         return driver.length(this);
     }

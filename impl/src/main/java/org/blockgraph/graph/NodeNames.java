@@ -11,6 +11,9 @@ public final class NodeNames {
     /**
      * QEMU's {@code id_wellformed}: a letter first, then letters, digits, {@code -}, {@code .} or {@code _}.
      * Generated names start with {@code #}, which users cannot use.
+     *
+     * @param id a proposed node name
+     * @return true if users may give a node that name
      */
     public static boolean wellFormed(String id) {
         if (id == null || id.isEmpty() || !isAsciiLetter(id.charAt(0))) {

@@ -9,25 +9,48 @@ package org.blockgraph.graph;
  * thread-safe state. Whatever makes a poll turn false must call the graph's {@code AioWait.kick()} afterwards.
  */
 public interface Parent {
-    /** Which kind of parent this is. */
+    /**
+     * Which kind of parent this is.
+     *
+     * @return the parent's kind
+     */
     ParentKind kind();
 
     /**
      * How permission errors name this parent: {@code node 'x'}, {@code block device 'x'} (or
      * {@code an unnamed block device}), or {@code <type> job '<id>'}.
+     *
+     * @return the parent's description
      */
     String describe();
 
-    /** The edge's parent became quiesced through {@code edge}: stop submitting new requests through it. */
+    /**
+     * The edge's parent became quiesced through {@code edge}: stop submitting new requests through it.
+     *
+     * @param edge the root or child edge through which the parent is quiesced
+     */
     void drainedBegin(Child edge);
 
-    /** Whether the parent still has activity that the drain through {@code edge} must wait for. */
+    /**
+     * Whether the parent still has activity that the drain through {@code edge} must wait for.
+     *
+     * @param edge the edge the drain goes through
+     * @return true while the drain must keep waiting
+     */
     boolean drainedPoll(Child edge);
 
-    /** The parent is no longer quiesced through {@code edge}. */
+    /**
+     * The parent is no longer quiesced through {@code edge}.
+     *
+     * @param edge the edge through which the parent was quiesced
+     */
     void drainedEnd(Child edge);
 
-    /** The parent's own drain counters, for {@link GraphState} (e.g. {@code qc=1 inFlight=0}). */
+    /**
+     * The parent's own drain counters, for {@link GraphState} (e.g. {@code qc=1 inFlight=0}).
+     *
+     * @return the counters as text; empty by default
+     */
     default String drainState() {
         return "";
     }

@@ -7,7 +7,15 @@ package org.blockgraph.graph;
  * @param shared what the parent lets other parents of the same child do
  */
 public record PermPair(int perm, int shared) {
-    /** Upstream's {@code bdrv_default_perms}: filter, COW and storage rules by role. */
+    /**
+     * Upstream's {@code bdrv_default_perms}: filter, COW and storage rules by role.
+     *
+     * @param bs the parent node
+     * @param role the child's role
+     * @param perm the parent's cumulative required permissions
+     * @param shared the parent's cumulative shared permissions
+     * @return the permissions the parent needs on the child and shares with its other parents
+     */
     public static PermPair defaults(Node bs, Role role, int perm, int shared) {
         if (role.has(Role.FILTERED)) {
             return new PermPair(perm & Permission.PASSTHROUGH, shared & Permission.PASSTHROUGH);

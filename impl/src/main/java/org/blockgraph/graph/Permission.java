@@ -27,17 +27,30 @@ public enum Permission {
         this.text = text;
     }
 
-    /** The bit of this permission. */
+    /**
+     * The bit of this permission.
+     *
+     * @return the bit
+     */
     public int bit() {
         return bit;
     }
 
-    /** The upstream spelling used in error messages, e.g. {@code consistent read}. */
+    /**
+     * The upstream spelling used in error messages, e.g. {@code consistent read}.
+     *
+     * @return the name
+     */
     public String text() {
         return text;
     }
 
-    /** Upstream rendering of a mask: names joined with {@code ", "}. */
+    /**
+     * Upstream rendering of a mask: names joined with {@code ", "}.
+     *
+     * @param mask a set of permission bits
+     * @return the names of its bits, in bit order
+     */
     public static String describe(int mask) {
         List<String> names = new ArrayList<>();
         for (Permission p : values()) {
@@ -48,7 +61,12 @@ public enum Permission {
         return String.join(", ", names);
     }
 
-    /** Validates a mask given by a caller. */
+    /**
+     * Validates a mask given by a caller.
+     *
+     * @param mask a set of permission bits
+     * @return {@code mask}, if it holds only known bits
+     */
     public static int check(int mask) {
         if ((mask & ~ALL) != 0) {
             throw new IllegalArgumentException("unknown permission bits: 0x" + Integer.toHexString(mask & ~ALL));

@@ -10,12 +10,20 @@ package org.blockgraph.graph;
 public final class Role {
     private final int bits;
 
-    /** A role with these bits. */
+    /**
+     * A role with these bits.
+     *
+     * @param bits the role bits ({@link #DATA}, {@link #COW}, ...)
+     */
     public Role(int bits) {
         this.bits = bits;
     }
 
-    /** The role bits. */
+    /**
+     * The role bits.
+     *
+     * @return the bits
+     */
     public int bits() {
         return bits;
     }
@@ -40,7 +48,12 @@ public final class Role {
     /** An edge that claims no role (job edges). */
     public static final Role NONE = new Role(0);
 
-    /** Whether all bits of {@code mask} are set. */
+    /**
+     * Whether all bits of {@code mask} are set.
+     *
+     * @param mask role bits
+     * @return true if this role has every bit of {@code mask}
+     */
     public boolean has(int mask) {
         return (bits & mask) == mask;
     }

@@ -29,6 +29,8 @@ public final class ControlLock {
     /**
      * Where a deferred task's failure goes (default: the default uncaught-exception handler), so that it never
      * surfaces in whichever unrelated control operation happened to run the task.
+     *
+     * @param handler receives each failure of a deferred task
      */
     public void setFailureHandler(Consumer<Throwable> handler) {
         failureHandler = handler;
@@ -73,6 +75,8 @@ public final class ControlLock {
      * Runs {@code task} under the control lock: now if the lock is free or already held by this thread (and no
      * drain of this thread is waiting), otherwise when the current holder leaves its outermost control operation.
      * Never blocks the caller.
+     *
+     * @param task the control operation to run under the lock
      */
     public void execute(Runnable task) {
         deferred.add(task);
@@ -87,7 +91,11 @@ public final class ControlLock {
         }
     }
 
-    /** Whether the calling thread holds the lock. */
+    /**
+     * Whether the calling thread holds the lock.
+     *
+     * @return true if the calling thread holds the lock
+     */
     public boolean isHeldByCurrentThread() {
         return lock.isHeldByCurrentThread();
     }

@@ -73,7 +73,11 @@ public final class GraphLock {
         }
     }
 
-    /** The number of read locks currently held (a racy sum; exact when no reader is entering or leaving). */
+    /**
+     * The number of read locks currently held (a racy sum; exact when no reader is entering or leaving).
+     *
+     * @return the number of read locks held
+     */
     public long readerCount() {
         long sum = 0;
         for (int i = 0; i < stripes; i++) {
@@ -82,7 +86,11 @@ public final class GraphLock {
         return sum;
     }
 
-    /** Whether a writer holds or is acquiring the lock. */
+    /**
+     * Whether a writer holds or is acquiring the lock.
+     *
+     * @return true if a writer holds the lock or waits for it
+     */
     public boolean hasWriter() {
         return hasWriter;
     }
@@ -108,7 +116,11 @@ public final class GraphLock {
         wait.kick();
     }
 
-    /** Whether the calling thread holds the write lock. */
+    /**
+     * Whether the calling thread holds the write lock.
+     *
+     * @return true if the calling thread holds the write lock
+     */
     public boolean isWriteLockedByCurrentThread() {
         return writer == Thread.currentThread();
     }

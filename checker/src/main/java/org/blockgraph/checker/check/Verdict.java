@@ -21,13 +21,25 @@ public final class Verdict {
     private Verdict() {
     }
 
-    /** The depth to compare: the counterexample's length when TLC printed one, else the state-graph depth. */
+    /**
+     * The depth to compare: the counterexample's length when TLC printed one, else the state-graph depth.
+     *
+     * @param output TLC's parsed output
+     * @return the depth, or empty if TLC printed neither
+     */
     public static OptionalInt depthOf(TlcOutput output) {
         int trace = output.traceLength();
         return trace > 0 ? OptionalInt.of(trace) : output.depth();
     }
 
-    /** Every way the run differs from the entry, one line each; empty when it matches. */
+    /**
+     * Every way the run differs from the entry, one line each; empty when it matches.
+     *
+     * @param entry the manifest entry
+     * @param outcome how the run ended
+     * @param output TLC's parsed output
+     * @return the differences, one line each
+     */
     public static List<String> mismatches(ModelEntry entry, Outcome outcome, TlcOutput output) {
         List<String> out = new ArrayList<>();
         if (!outcome.satisfies(entry.expected())) {

@@ -34,7 +34,14 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: blockgraph check)");
     }
 
-    /** Runs the CLI with the given streams and returns the exit code (used by {@link #main} and by tests). */
+    /**
+     * Runs the CLI with the given streams and returns the exit code (used by {@link #main} and by tests).
+     *
+     * @param out where results go
+     * @param err where usage errors go
+     * @param args the command line
+     * @return the exit code (see {@code blockgraph --help})
+     */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
@@ -47,7 +54,11 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The program entry point. */
+    /**
+     * The program entry point.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

@@ -17,7 +17,12 @@ public final class RepoLocator {
     private RepoLocator() {
     }
 
-    /** The repository root at or above {@code start}, else the one {@code BLOCKGRAPH_ROOT} names, if valid. */
+    /**
+     * The repository root at or above {@code start}, else the one {@code BLOCKGRAPH_ROOT} names, if valid.
+     *
+     * @param start the folder to search up from
+     * @return the root (the folder holding {@code spec/manifest.json}), or empty
+     */
     public static Optional<Path> findRoot(Path start) {
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("spec").resolve("manifest.json"))) {

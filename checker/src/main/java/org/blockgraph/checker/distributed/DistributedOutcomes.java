@@ -17,7 +17,13 @@ public final class DistributedOutcomes {
     private DistributedOutcomes() {
     }
 
-    /** The outcome of a server run; {@code why} explains a run that was stopped by the tool (may be null). */
+    /**
+     * The outcome of a server run; {@code why} explains a run that was stopped by the tool (may be null).
+     *
+     * @param run the finished server run
+     * @param why why the tool stopped it, or null
+     * @return the outcome, in the same terms as a local run's
+     */
     public static Outcome classify(TlcRun run, String why) {
         TlcOutput out = run.output();
         boolean cfgProblem = out.errorMessages().stream().anyMatch(m -> m.contains("configuration file"));

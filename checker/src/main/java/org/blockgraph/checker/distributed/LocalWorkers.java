@@ -41,6 +41,8 @@ public final class LocalWorkers implements AutoCloseable {
      * @param threads    threads per worker
      * @param count      how many worker processes
      * @param outputBase worker {@code i} writes to {@code <outputBase>.worker-<i>.out}
+     * @return the running workers; close them when the server is done
+     * @throws IOException if a worker's folder or output file cannot be created, or a process cannot start
      */
     public static LocalWorkers start(Path jar, int port, int threads, int count, Path outputBase)
             throws IOException {
@@ -70,22 +72,38 @@ public final class LocalWorkers implements AutoCloseable {
         return w;
     }
 
-    /** The output file of each worker, in start order. */
+    /**
+     * The output file of each worker, in start order.
+     *
+     * @return the output files
+     */
     public List<Path> outputs() {
         return List.copyOf(outputs);
     }
 
-    /** How many workers were started. */
+    /**
+     * How many workers were started.
+     *
+     * @return the number of workers
+     */
     public int count() {
         return processes.size();
     }
 
-    /** How many worker processes are still running. */
+    /**
+     * How many worker processes are still running.
+     *
+     * @return the number of live worker processes
+     */
     public long alive() {
         return processes.stream().filter(Process::isAlive).count();
     }
 
-    /** The process ids, for tests that check that nothing is left running. */
+    /**
+     * The process ids, for tests that check that nothing is left running.
+     *
+     * @return the process ids, in start order
+     */
     public List<Long> pids() {
         return processes.stream().map(Process::pid).toList();
     }

@@ -46,7 +46,12 @@ public final class TlcDistributed {
     private TlcDistributed() {
     }
 
-    /** The first manifest {@code tlcArgs} element the distributed server does not accept, or {@code null}. */
+    /**
+     * The first manifest {@code tlcArgs} element the distributed server does not accept, or {@code null}.
+     *
+     * @param tlcArgs the entry's extra TLC arguments
+     * @return the first unsupported one, or {@code null}
+     */
     public static String unsupportedArgument(List<String> tlcArgs) {
         for (int i = 0; i < tlcArgs.size(); i++) {
             String a = tlcArgs.get(i);
@@ -70,6 +75,7 @@ public final class TlcDistributed {
      * @param cfg        the cfg, relative to the module's folder when it lies inside it
      * @param module     the MC module's file name
      * @param metadir    a fresh metadir
+     * @return the command line
      */
     public static List<String> serverCommand(Path jar, String advertised, int port, List<String> tlcArgs, String cfg,
                                              String module, Path metadir) {
@@ -101,6 +107,7 @@ public final class TlcDistributed {
      * @param advertised the address the server reaches this worker at, or {@code null} to let Java pick one
      * @param threads    worker threads, or 0 for TLC's default (all cores)
      * @param tmpdir     where the worker unpacks the spec files it fetches from the server, or {@code null}
+     * @return the command line
      */
     public static List<String> workerCommand(String java, String jar, String server, int port, String advertised,
                                              int threads, Path tmpdir) {
@@ -124,12 +131,21 @@ public final class TlcDistributed {
         return cmd;
     }
 
-    /** This JVM's java executable, so that subprocesses run on the same Java. */
+    /**
+     * This JVM's java executable, so that subprocesses run on the same Java.
+     *
+     * @return the path of the running JVM's {@code java}
+     */
     public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Whether a host name means this machine on loopback (local workers are started by the tool itself). */
+    /**
+     * Whether a host name means this machine on loopback (local workers are started by the tool itself).
+     *
+     * @param host a host name or address
+     * @return true for {@code localhost} and loopback addresses
+     */
     public static boolean isLoopback(String host) {
         String h = host.strip().toLowerCase(java.util.Locale.ROOT);
         return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("::1") || h.equals("[::1]");

@@ -24,7 +24,12 @@ public final class ManifestConsistency {
     private ManifestConsistency() {
     }
 
-    /** Every disagreement between the manifest and the disk, one line each; empty when they agree. */
+    /**
+     * Every disagreement between the manifest and the disk, one line each; empty when they agree.
+     *
+     * @param manifest the loaded manifest
+     * @return the problems, one line each
+     */
     public static List<String> problems(Manifest manifest) {
         Path dir = manifest.specDir();
         List<String> problems = new ArrayList<>();
@@ -64,6 +69,9 @@ public final class ManifestConsistency {
      * MC030's OutcomeInv, cannot be listed). The manifest rule is that a negative cfg lists all of them, so that "fails with
      * exactly the named invariant" means the others held up to that point; a model with a reason not to says so
      * in its description, which is why this is a note and not an error.
+     *
+     * @param manifest the loaded manifest
+     * @return the notes, one line each
      */
     public static List<String> notes(Manifest manifest) {
         Map<String, TreeSet<String>> familyInvariants = new TreeMap<>();

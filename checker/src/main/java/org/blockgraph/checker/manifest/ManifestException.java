@@ -9,15 +9,25 @@ import java.util.List;
 public class ManifestException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The individual problems, one line each (serialized with the exception). */
     private final List<String> problems;
 
-    /** An exception with one or more problems, each one line. */
+    /**
+     * An exception with one or more problems, each one line.
+     *
+     * @param summary what failed, e.g. the file that breaks the schema
+     * @param problems the individual problems, one line each (may be empty)
+     */
     public ManifestException(String summary, List<String> problems) {
         super(summary + (problems.isEmpty() ? "" : ":\n  " + String.join("\n  ", problems)));
         this.problems = List.copyOf(problems);
     }
 
-    /** The individual problems, one line each. */
+    /**
+     * The individual problems, one line each.
+     *
+     * @return the problems
+     */
     public List<String> problems() {
         return problems;
     }

@@ -58,7 +58,13 @@ public final class ManifestLoader {
     private ManifestLoader() {
     }
 
-    /** Loads {@code specDir/manifest.json}. */
+    /**
+     * Loads {@code specDir/manifest.json}.
+     *
+     * @param specDir the spec folder
+     * @return the manifest
+     * @throws ManifestException if the file is missing, unreadable, not JSON or breaks the schema
+     */
     public static Manifest load(Path specDir) throws ManifestException {
         Path file = specDir.resolve(Manifest.FILE_NAME);
         String text;
@@ -72,7 +78,15 @@ public final class ManifestLoader {
         return parse(specDir.toAbsolutePath().normalize(), file, text);
     }
 
-    /** Parses manifest text; {@code file} is only used in messages. */
+    /**
+     * Parses manifest text; {@code file} is only used in messages.
+     *
+     * @param specDir the spec folder, against which the entries' paths are resolved
+     * @param file the manifest file
+     * @param text the manifest's content
+     * @return the manifest
+     * @throws ManifestException if the text is not JSON or breaks the schema
+     */
     public static Manifest parse(Path specDir, Path file, String text) throws ManifestException {
         JsonNode root;
         try {

@@ -13,7 +13,11 @@ public enum ModelClass {
         this.json = json;
     }
 
-    /** The spelling used in the manifest. */
+    /**
+     * The spelling used in the manifest.
+     *
+     * @return the manifest spelling
+     */
     public String json() {
         return json;
     }

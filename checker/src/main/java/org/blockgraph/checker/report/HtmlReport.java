@@ -10,7 +10,14 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** The page; links to each model's TLC output relative to {@code reportDir} when it lies inside it. */
+    /**
+     * The page; links to each model's TLC output relative to {@code reportDir} when it lies inside it.
+     *
+     * @param rows the results
+     * @param reportDir the folder the page is written to
+     * @param title the page title
+     * @return the HTML page
+     */
     public static String render(List<SummaryRow> rows, Path reportDir, String title) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")

@@ -13,7 +13,12 @@ public final class ResultTable {
     private ResultTable() {
     }
 
-    /** The table followed by the summary line. */
+    /**
+     * The table followed by the summary line.
+     *
+     * @param rows the results
+     * @return the table and summary as text
+     */
     public static String render(List<SummaryRow> rows) {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADERS);
@@ -50,7 +55,12 @@ public final class ResultTable {
         return out.toString();
     }
 
-    /** {@code 5 models: 4 matched, 1 MISMATCHED (DrainMain) in 12.3 s}. */
+    /**
+     * {@code 5 models: 4 matched, 1 MISMATCHED (DrainMain) in 12.3 s}.
+     *
+     * @param rows the results
+     * @return the summary line
+     */
     public static String summary(List<SummaryRow> rows) {
         long matched = rows.stream().filter(SummaryRow::match).count();
         double seconds = rows.stream().mapToDouble(SummaryRow::seconds).sum();

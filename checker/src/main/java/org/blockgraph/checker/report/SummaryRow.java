@@ -25,7 +25,12 @@ public record SummaryRow(String model, String mode, String expected, String resu
                          Long totalStates, Integer depth, double seconds, boolean match, List<String> mismatches,
                          String output) {
 
-    /** The row of one result. */
+    /**
+     * The row of one result.
+     *
+     * @param r a judged result
+     * @return its row
+     */
     public static SummaryRow of(ModelResult r) {
         return new SummaryRow(r.entry().name(), r.entry().mode().json(), r.entry().expected(),
                 r.outcome().label(),

@@ -17,7 +17,12 @@ public final class DurationParser {
     private DurationParser() {
     }
 
-    /** The duration, or an {@link IllegalArgumentException} whose message says what is accepted. */
+    /**
+     * The duration, or an {@link IllegalArgumentException} whose message says what is accepted.
+     *
+     * @param text a duration such as {@code 30s}, {@code 5m} or {@code 1h30m}
+     * @return the duration
+     */
     public static Duration parse(String text) {
         String t = text == null ? "" : text.strip();
         if (!WHOLE.matcher(t).matches()) {

@@ -64,7 +64,11 @@ public final class TimedSimulation {
     public record Result(ModelResult result, long behaviours, long states, int runs, long firstSeed, int depth,
                          Optional<String> reproduce, boolean stoppedRun) {
 
-        /** One line for people: behaviours, states, runs and seeds. */
+        /**
+         * One line for people: behaviours, states, runs and seeds.
+         *
+         * @return the summary line
+         */
         public String summary() {
             String stopped = stoppedRun ? "; the run under way at the deadline was stopped and is not counted" : "";
             if (reproduce.isPresent()) {
@@ -102,6 +106,11 @@ public final class TimedSimulation {
      * @param depth    behaviour length; empty for the manifest's simulate depth, else {@link #DEFAULT_DEPTH}
      * @param seed     first seed; empty for the manifest's simulate seed, else a random one
      * @param progress receives the running totals after each TLC run; may be {@code null}
+     * @param manifest the manifest the entry belongs to
+     * @param entry the model to simulate
+     * @param budget how long to simulate
+     * @return the totals, the first violation if any, and how to reproduce it
+     * @throws InterruptedException if interrupted while TLC runs
      */
     public Result check(Manifest manifest, ModelEntry entry, Duration budget, OptionalInt depth, OptionalLong seed,
                         Consumer<Progress> progress) throws InterruptedException {

@@ -21,17 +21,34 @@ public record CfgFile(List<String> invariants, List<String> properties) {
             "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES", "SYMMETRY", "VIEW", "CONSTRAINT", "CONSTRAINTS",
             "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS", "CHECK_DEADLOCK", "POSTCONDITION", "ALIAS");
 
+    /**
+     * Copies both lists, so the value is immutable.
+     *
+     * @param invariants the invariant names, in cfg order
+     * @param properties the property names, in cfg order
+     */
     public CfgFile {
         invariants = List.copyOf(invariants);
         properties = List.copyOf(properties);
     }
 
-    /** Reads and parses a cfg file. */
+    /**
+     * Reads and parses a cfg file.
+     *
+     * @param file the cfg file
+     * @return its invariants and properties
+     * @throws IOException if the file cannot be read
+     */
     public static CfgFile read(Path file) throws IOException {
         return parse(Files.readString(file));
     }
 
-    /** Parses cfg text. */
+    /**
+     * Parses cfg text.
+     *
+     * @param text the cfg's content
+     * @return its invariants and properties
+     */
     public static CfgFile parse(String text) {
         String clean = stripComments(text);
         List<String> invariants = new ArrayList<>();

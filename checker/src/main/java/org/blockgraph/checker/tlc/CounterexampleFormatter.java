@@ -14,7 +14,13 @@ public final class CounterexampleFormatter {
     private CounterexampleFormatter() {
     }
 
-    /** The trace as text, every line prefixed with {@code indent}; empty string for an empty trace. */
+    /**
+     * The trace as text, every line prefixed with {@code indent}; empty string for an empty trace.
+     *
+     * @param trace the states of TLC's counterexample
+     * @param indent the prefix of every line
+     * @return the formatted trace
+     */
     public static String format(List<TraceState> trace, String indent) {
         StringBuilder out = new StringBuilder();
         Map<String, String> previous = null;

@@ -13,11 +13,22 @@ import java.util.Objects;
  */
 public record Outcome(OutcomeKind kind, String name, String detail) {
 
+    /**
+     * Requires a kind.
+     *
+     * @param kind the kind of result
+     * @param name the violated invariant or property for {@link OutcomeKind#INVARIANT}/{@link OutcomeKind#PROPERTY}, else {@code null}
+     * @param detail a one-line explanation (assertion message, crash reason), or {@code null}
+     */
     public Outcome {
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** The short result shown in the table and compared with the manifest's {@code expected}. */
+    /**
+     * The short result shown in the table and compared with the manifest's {@code expected}.
+     *
+     * @return {@code ok}, the violated invariant or property, {@code Deadlock}, or the kind of error
+     */
     public String label() {
         return switch (kind) {
             case OK -> "ok";
@@ -32,7 +43,12 @@ public record Outcome(OutcomeKind kind, String name, String detail) {
         };
     }
 
-    /** Whether this outcome is what a manifest entry with this {@code expected} value asks for. */
+    /**
+     * Whether this outcome is what a manifest entry with this {@code expected} value asks for.
+     *
+     * @param expected a manifest {@code expected} value
+     * @return true if this outcome satisfies it
+     */
     public boolean satisfies(String expected) {
         return switch (kind) {
             case OK -> "ok".equals(expected);
@@ -42,7 +58,11 @@ public record Outcome(OutcomeKind kind, String name, String detail) {
         };
     }
 
-    /** Whether TLC found a violation that comes with a counterexample. */
+    /**
+     * Whether TLC found a violation that comes with a counterexample.
+     *
+     * @return true for an invariant, property, deadlock or assertion violation
+     */
     public boolean isViolation() {
         return switch (kind) {
             case DEADLOCK, INVARIANT, PROPERTY, TEMPORAL_UNNAMED, ASSERTION -> true;

@@ -12,7 +12,14 @@ public final class Outcomes {
     private Outcomes() {
     }
 
-    /** Classifies a finished run. {@code cfg} may be {@code null} when the cfg could not be read. */
+    /**
+     * Classifies a finished run. {@code cfg} may be {@code null} when the cfg could not be read.
+     *
+     * @param exitCode TLC's exit code
+     * @param out TLC's parsed output
+     * @param cfg the run's cfg, or {@code null}
+     * @return how the run ended
+     */
     public static Outcome classify(int exitCode, TlcOutput out, CfgFile cfg) {
         TlcExitCode code = TlcExitCode.of(exitCode);
         return switch (code) {

@@ -20,7 +20,12 @@ public record Progress(int depth, long states, long distinct, OptionalLong state
             + " generated(?: \\(([\\d,]+) s/min\\))?, ([\\d,]+) distinct states found");
     private static final Pattern SIM = Pattern.compile("^Progress: ([\\d,]+) states checked");
 
-    /** The progress report on this line, if it is one. */
+    /**
+     * The progress report on this line, if it is one.
+     *
+     * @param line one line of TLC's output
+     * @return the report, or empty
+     */
     public static Optional<Progress> parse(String line) {
         Matcher m = BFS.matcher(line);
         if (m.find()) {

@@ -37,17 +37,30 @@ public enum TlcExitCode {
         this.meaning = meaning;
     }
 
-    /** The numeric exit code ({@code -1} for {@link #UNKNOWN}). */
+    /**
+     * The numeric exit code ({@code -1} for {@link #UNKNOWN}).
+     *
+     * @return the exit code
+     */
     public int code() {
         return code;
     }
 
-    /** A short phrase for messages. */
+    /**
+     * A short phrase for messages.
+     *
+     * @return the phrase
+     */
     public String meaning() {
         return meaning;
     }
 
-    /** The constant for a process exit code; {@link #UNKNOWN} when TLC does not define it. */
+    /**
+     * The constant for a process exit code; {@link #UNKNOWN} when TLC does not define it.
+     *
+     * @param code a process exit code
+     * @return its constant
+     */
     public static TlcExitCode of(int code) {
         for (TlcExitCode c : values()) {
             if (c.code == code && c != UNKNOWN) {

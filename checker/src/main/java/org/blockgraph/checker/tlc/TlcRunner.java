@@ -60,6 +60,9 @@ public final class TlcRunner {
      * @param invocation what to run
      * @param outputFile where to keep TLC's full output (its folder is created)
      * @param progress   receives each progress report; may be {@code null}
+     * @return the finished run
+     * @throws IOException if TLC cannot be started or its output not written
+     * @throws InterruptedException if interrupted while TLC runs (the subprocess is then destroyed)
      */
     public static TlcRun run(TlcInvocation invocation, Path outputFile, Consumer<Progress> progress)
             throws IOException, InterruptedException {
@@ -79,6 +82,9 @@ public final class TlcRunner {
      * @param progress    receives each progress report; may be {@code null}
      * @param timeLimit   the process is destroyed once this much time has passed ({@link TlcRun#stopped()} is then
      *                    true); {@code null} for no limit
+     * @return the finished (or stopped) run
+     * @throws IOException if the process cannot be started or its output not written
+     * @throws InterruptedException if interrupted while it runs (the subprocess is then destroyed)
      */
     public static TlcRun run(Function<Path, List<String>> command, Path workingDir, Path cfg, Path outputFile,
                              Consumer<String> lines, Consumer<Progress> progress, Duration timeLimit)

@@ -25,7 +25,10 @@ import java.util.stream.Stream;
  *       {@code —} when no spec models the assumption yet;</li>
  *   <li>invariant: the TLA+ invariant or property (a name ending in {@code Inv} or {@code Prop}), or {@code —};</li>
  *   <li>upheld by: fully qualified main classes ({@code <module>/src/main/java/...});</li>
- *   <li>tests: fully qualified test classes ({@code <module>/src/test/java/...}), optionally {@code Class#method}.</li>
+ *   <li>tests: fully qualified test classes ({@code <module>/src/test/java/...} of any module: impl, checker,
+ *       linearizability-tests, ...), optionally {@code Class#method}; the class must be one surefire runs (named
+ *       {@code *Test}, {@code *Tests}, {@code *TestCase} or {@code Test*}) and declare a test method, and a named
+ *       method must be a JUnit 5 test method, so a row cannot point at a helper the build never runs.</li>
  * </ul>
  * {@link #check} lists every problem: a name that does not exist, and every invariant or property defined in a
  * non-MC spec module that no row covers. Existence is decided from the source files, so the register can name
@@ -42,6 +45,11 @@ final class AssumptionRegister {
             Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\([^)]*\\))?\\s*==", Pattern.MULTILINE);
     private static final Pattern FQCN = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z][A-Za-z0-9_]*");
     private static final Pattern ID = Pattern.compile("A[0-9]+");
+    /** Class names surefire runs by default; a test named otherwise is silently skipped by the build. */
+    private static final Pattern SUREFIRE_NAME = Pattern.compile("Test[A-Za-z0-9_]*|[A-Za-z0-9_]*(Test|Tests|TestCase)");
+    /** A JUnit 5 test-method annotation, with its arguments. */
+    private static final Pattern TEST_ANNOTATION =
+            Pattern.compile("@(?:Test|ParameterizedTest|RepeatedTest|TestFactory)\\b(?:\\([^)]*\\))?");
 
     /** One row of the register. */
     record Row(int line, String id, String assumption, String spec, String invariant, List<String> upheldBy,
@@ -225,7 +233,7 @@ final class AssumptionRegister {
     }
 
     /** Null if {@code ref} ({@code pkg.Class} or {@code pkg.Class#method}) exists in some module's source set. */
-    private static String classProblem(Path root, String ref, String sourceSet) {
+    static String classProblem(Path root, String ref, String sourceSet) {
         String cls = ref;
         String method = null;
         int hash = ref.indexOf('#');
@@ -240,14 +248,31 @@ final class AssumptionRegister {
         if (source == null) {
             return ref + ": no " + sourceSet + " class " + cls + " in any module";
         }
-        if (method != null) {
+        if (sourceSet.equals("test")) {
+            String simple = cls.substring(cls.lastIndexOf('.') + 1);
+            if (!SUREFIRE_NAME.matcher(simple).matches()) {
+                return ref + ": " + simple + " is not a test class surefire runs (*Test, *Tests, *TestCase, Test*)";
+            }
+            String text;
             try {
-                Pattern declared = Pattern.compile("\\bvoid\\s+" + Pattern.quote(method) + "\\s*\\(");
-                if (!declared.matcher(Files.readString(source)).find()) {
-                    return ref + ": " + root.relativize(source) + " has no method " + method;
-                }
+                text = Files.readString(source);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            if (method == null && !TEST_ANNOTATION.matcher(text).find()) {
+                return ref + ": " + root.relativize(source) + " declares no test method";
+            }
+            if (method != null) {
+                Pattern declared = Pattern.compile("\\bvoid\\s+" + Pattern.quote(method) + "\\s*\\(");
+                Pattern test = Pattern.compile(TEST_ANNOTATION.pattern() + "(?:\\s*@[A-Za-z.]+(?:\\([^)]*\\))?)*"
+                        + "\\s*(?:public\\s+|protected\\s+)?void\\s+" + Pattern.quote(method) + "\\s*\\(");
+                if (!declared.matcher(text).find()) {
+                    return ref + ": " + root.relativize(source) + " has no method " + method;
+                }
+                if (!test.matcher(text).find()) {
+                    return ref + ": " + method + " in " + root.relativize(source) + " is not a test method (@Test,"
+                            + " @ParameterizedTest, @RepeatedTest or @TestFactory)";
+                }
             }
         }
         return null;

@@ -55,6 +55,32 @@ class AssumptionRegisterTest {
     }
 
     @Test
+    void aTestThatTheBuildNeverRunsIsReported() throws IOException {
+        String bad = register()
+                .replace("`org.blockgraph.job.JobConcurrencyTest`", "`org.blockgraph.blockjob.ChainFixture`")
+                .replace("`org.blockgraph.lock.GraphLockTest#misuseIsRefused`",
+                        "`org.blockgraph.graph.DrainTest#assertAllQuiet`")
+                .replace("`org.blockgraph.lincheck.GraphLockLincheckTest#modelChecking`",
+                        "`org.blockgraph.lincheck.GraphLockLincheckTest#modelCheking`");
+        List<String> problems = AssumptionRegister.check(ROOT, bad);
+        assertTrue(has(problems, "ChainFixture is not a test class surefire runs"), problems::toString);
+        assertTrue(has(problems, "assertAllQuiet in impl/src/test/java/org/blockgraph/graph/DrainTest.java is not a"
+                + " test method"), problems::toString);
+        assertTrue(has(problems, "LincheckTest.java has no method modelCheking"), problems::toString);
+    }
+
+    @Test
+    void testsResolveInEveryModule() throws IOException {
+        List<String> problems = AssumptionRegister.check(ROOT, register());
+        assertEquals(List.of(), problems);
+        String text = register();
+        for (String module : List.of("org.blockgraph.lincheck.", "org.blockgraph.checker.trace.",
+                "org.blockgraph.graph.", "org.blockgraph.blockjob.")) {
+            assertTrue(text.contains("`" + module), "the register names no test of " + module);
+        }
+    }
+
+    @Test
     void aSpecInvariantWithoutARowIsReported(@TempDir Path tmp) throws IOException {
         Path root = copyRepoSkeleton(tmp);
         Path tla = root.resolve("spec/drain/Drain.tla");

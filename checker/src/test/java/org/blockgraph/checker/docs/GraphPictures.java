@@ -1,88 +1,122 @@
 package org.blockgraph.checker.docs;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.blockgraph.driver.CommitTopDriver;
-import org.blockgraph.driver.CopyOnReadDriver;
+import org.blockgraph.blockjob.BlockJobs;
+import org.blockgraph.blockjob.CommitOptions;
+import org.blockgraph.blockjob.StreamOptions;
 import org.blockgraph.driver.CowDriver;
 import org.blockgraph.driver.MemoryDriver;
 import org.blockgraph.graph.BlockGraph;
-import org.blockgraph.graph.Child;
 import org.blockgraph.graph.GraphState;
 import org.blockgraph.graph.Node;
-import org.blockgraph.graph.Parent;
-import org.blockgraph.graph.ParentKind;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.graph.Role;
 import org.blockgraph.io.BlockBackend;
+import org.blockgraph.job.Job;
+import org.blockgraph.job.JobStatus;
+import org.blockgraph.job.ManualJobExecutor;
 
 /**
- * The pictures of docs/architecture.md, built with the core's graph API and written as Graphviz DOT from
+ * The pictures of docs/architecture.md: the graph of a real job caught mid-flight, written as Graphviz DOT from
  * {@link BlockGraph#state()}, so a picture shows what the code builds.
  *
- * <p>The graphs of a running stream and a running commit are built here with the graph operations those jobs perform
- * upstream (written before {@code org.blockgraph.blockjob} reached main) ({@code stream_start}: a copy-on-read filter
- * inserted above the top with the chain frozen from the filter down to the base's overlay; {@code commit_start}: a
- * {@code commit_top} filter inserted above the commit's top with the chain frozen from it down to the base), and the
- * job is a minimal job-kind parent holding its nodes as {@code block_job_add_bdrv} does: the stream job its filter
- * and the intermediate nodes down to the base's overlay, the commit job the active node, the intermediate nodes and
- * the base.
+ * <p>Each picture starts the real job through {@link BlockJobs} ({@code block-stream}, an intermediate
+ * {@code block-commit}, an active {@code block-commit}) on a {@link ManualJobExecutor}, steps it by hand until it
+ * has copied one cluster and is still {@code running}, and dumps the graph: nodes (driver, read-only), every edge
+ * with its role bits and its permissions (required / shared), the job's own edges, the job's internal
+ * BlockBackends, the filter node the job inserted and the links it froze.
  */
 final class GraphPictures {
-    private static final long SIZE = 1 << 20;
+    private static final int CLUSTER = 65536;
+    private static final int CLUSTERS = 4;
+    private static final int SIZE = CLUSTER * CLUSTERS;
 
     private GraphPictures() {
     }
 
     /** The picture names and their DOT text, in the order the docs show them. */
     static Map<String, String> all() {
-        return Map.of("stream", stream(), "commit", commit());
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("stream", stream());
+        m.put("commit", commit());
+        m.put("active-commit", activeCommit());
+        return m;
     }
 
-    /** {@code base <- mid <- top}, a device on top, {@code block-stream} of top with base {@code base} running. */
+    /** {@code base <- mid <- top}, device {@code vda} on top, {@code block-stream vda base-node=base} running. */
     static String stream() {
-        BlockGraph g = new BlockGraph();
-        Node[] chain = chain(g);
-        Node mid = chain[1];
-        Node top = chain[2];
-        BlockBackend.create(g, "vda", top, Permission.CONSISTENT_READ.bit() | Permission.WRITE.bit(), Permission.ALL);
-        Node cor = g.insertFilter("stream-cor", new CopyOnReadDriver(mid), top);
-        g.freezeBackingChain(cor, mid);
-        PictureJob job = new PictureJob("stream", "job0");
-        g.attachParent(job, "main node", Role.NONE, cor, 0, Permission.ALL);
-        g.attachParent(job, "intermediate node", Role.NONE, mid, 0, Permission.ALL);
-        return dot("stream", "a running block-stream of top with base base: the copy-on-read filter copies what mid holds into top", g.state());
+        return running("stream", "block-stream device=vda base-node=base, mid-flight: the copy-on-read filter"
+                + " copies what mid holds into top", jobs -> jobs.stream(StreamOptions.of("vda").baseNode("base")
+                        .jobId("job0").filterNodeName("stream-cor")));
     }
 
-    /** {@code base <- mid <- top}, a device on top, {@code block-commit} of mid into base running. */
+    /** {@code base <- mid <- top}, device {@code vda} on top, {@code block-commit vda top-node=mid} running. */
     static String commit() {
-        BlockGraph g = new BlockGraph();
-        Node[] chain = chain(g);
-        Node base = chain[0];
-        Node mid = chain[1];
-        Node top = chain[2];
-        BlockBackend.create(g, "vda", top, Permission.CONSISTENT_READ.bit() | Permission.WRITE.bit(), Permission.ALL);
-        Node commitTop = g.insertFilter("commit-top", new CommitTopDriver(), mid);
-        g.freezeBackingChain(commitTop, base);
-        PictureJob job = new PictureJob("commit", "job0");
-        g.attachParent(job, "main node", Role.NONE, top, 0, Permission.ALL);
-        g.attachParent(job, "intermediate node", Role.NONE, mid, 0, Permission.ALL);
-        g.attachParent(job, "base", Role.NONE, base, 0, Permission.ALL);
-        return dot("commit", "a running block-commit: mid is committed into base below the commit_top filter",
-                g.state());
+        return running("commit", "block-commit device=vda top-node=mid base-node=base, mid-flight: mid is copied"
+                + " into base below the commit_top filter", jobs -> jobs.commit(CommitOptions.of("vda")
+                        .topNode("mid").baseNode("base").jobId("job0").filterNodeName("commit-top")));
     }
 
-    private static Node[] chain(BlockGraph g) {
+    /** {@code base <- mid <- top}, device {@code vda} on top, {@code block-commit vda base-node=base} running. */
+    static String activeCommit() {
+        return running("active_commit", "block-commit device=vda base-node=base (active commit), mid-flight: the"
+                + " mirror_top filter sees guest writes while top and mid are copied into base",
+                jobs -> jobs.commit(CommitOptions.of("vda").baseNode("base").jobId("job0")
+                        .filterNodeName("commit-active")));
+    }
+
+    /** Starts a job on a fresh chain and steps it until it has done one unit of work and still runs. */
+    private static String running(String name, String caption, java.util.function.Function<BlockJobs, Job> start) {
+        BlockGraph g = new BlockGraph();
+        ManualJobExecutor exec = new ManualJobExecutor();
+        BlockJobs jobs = new BlockJobs(g, exec);
+        chain(g);
+        Job job = start.apply(jobs);
+        int steps = 0;
+        while (job.status() != JobStatus.RUNNING || job.info().currentProgress() == 0) {
+            if (!exec.runNext()) {
+                throw new IllegalStateException(name + ": job stopped before it ran: " + job.state());
+            }
+            if (++steps > 100) {
+                throw new IllegalStateException(name + ": job made no progress in 100 steps: " + job.state());
+            }
+        }
+        if (job.info().currentProgress() >= job.info().totalProgress()) {
+            throw new IllegalStateException(name + ": job finished its copy before the picture: " + job.state());
+        }
+        return dot(name, caption, g.state());
+    }
+
+    /** base (holds every cluster), mid (holds cluster 1), top (holds cluster 2); backing nodes read-only. */
+    private static void chain(BlockGraph g) {
         Node base = g.addNode("base", new MemoryDriver(SIZE));
-        Node mid = g.addNode("mid", new CowDriver(SIZE),
-                ordered("file", g.addNode("mid-file", new MemoryDriver(0)), "backing", base), true);
-        Node top = g.addNode("top", new CowDriver(SIZE),
-                ordered("file", g.addNode("top-file", new MemoryDriver(0)), "backing", mid), false);
-        return new Node[] {base, mid, top};
+        Node mid = g.addNode("mid", new CowDriver(SIZE, CLUSTER),
+                ordered("file", g.addNode("mid-file", new MemoryDriver(SIZE)), "backing", base));
+        fill(g, mid, 1);
+        Node top = g.addNode("top", new CowDriver(SIZE, CLUSTER),
+                ordered("file", g.addNode("top-file", new MemoryDriver(SIZE)), "backing", mid));
+        fill(g, top, 2);
+        g.reopenReadOnly(mid, true);
+        BlockBackend.create(g, "vda", top, Permission.CONSISTENT_READ.bit() | Permission.WRITE.bit(), Permission.ALL);
+    }
+
+    private static void fill(BlockGraph g, Node n, int cluster) {
+        BlockBackend w = BlockBackend.create(g, null, n, Permission.CONSISTENT_READ.bit() | Permission.WRITE.bit(),
+                Permission.ALL);
+        try {
+            byte[] data = new byte[CLUSTER];
+            java.util.Arrays.fill(data, (byte) (cluster + 1));
+            w.write((long) cluster * CLUSTER, data);
+        } finally {
+            w.close();
+        }
     }
 
     private static Map<String, Node> ordered(String k1, Node v1, String k2, Node v2) {
-        Map<String, Node> m = new java.util.LinkedHashMap<>();
+        Map<String, Node> m = new LinkedHashMap<>();
         m.put(k1, v1);
         m.put(k2, v2);
         return m;
@@ -90,29 +124,44 @@ final class GraphPictures {
 
     /**
      * DOT for a graph state: nodes as boxes (name, driver, read-only), BlockBackends and jobs as ellipses, one
-     * arrow per edge from parent to child labelled with its name; frozen links bold red.
+     * arrow per edge from parent to child labelled with its name, role and permissions ({@code C} consistent read,
+     * {@code W} write, {@code U} write unchanged, {@code R} resize; {@code perm/shared}); job edges dashed; frozen
+     * links bold red.
      */
     static String dot(String name, String caption, GraphState s) {
         StringBuilder b = new StringBuilder();
-        b.append("// Generated by org.blockgraph.checker.docs.GraphPictures from BlockGraph.state(); do not edit.\n");
-        b.append("// Regenerate: mvn -B -o -pl checker -am verify -Dtest=GraphPicturesTest -Dsurefire.failIfNoSpecifiedTests=false"
-                + " -Dblockgraph.docs.regenerate=true\n");
+        b.append("// Generated by org.blockgraph.checker.docs.GraphPictures from BlockGraph.state() of a running job;"
+                + " do not edit.\n");
+        b.append("// Regenerate: mvn -B -o -pl checker -am verify -Dtest=GraphPicturesTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dblockgraph.docs.regenerate=true && docs/img/render.sh\n");
         b.append("digraph ").append(name).append(" {\n");
-        b.append("  label=").append(quote(caption)).append(";\n  labelloc=b;\n  rankdir=TB;\n");
+        b.append("  label=").append(quote(caption + "\nedges: name, role bits, required/shared permissions (C consistent"
+                + " read, W write, U write unchanged, R resize); dashed: job edges; red: frozen links; pink: filters")).append(";\n  labelloc=b;\n  rankdir=TB;\n");
         b.append("  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
         for (GraphState.NodeState n : s.nodes()) {
-            String label = n.name() + "\\n" + n.driver() + (n.readOnly() ? ", read-only" : "");
-            b.append("  ").append(quote("node:" + n.name())).append(" [shape=box, label=\"").append(label)
-                    .append("\"];\n");
-        }
-        List<String> parents = s.rootEdges().stream().map(GraphState.EdgeState::parent).distinct().toList();
-        for (String p : parents) {
-            b.append("  ").append(quote(p)).append(" [shape=ellipse, style=filled, fillcolor=\"")
-                    .append(p.contains("job") ? "lightyellow" : "lightblue").append("\", label=").append(quote(p))
+            boolean filter = n.driver().contains("top") || n.driver().equals("copy-on-read");
+            b.append("  ").append(quote("node:" + n.name())).append(" [shape=box")
+                    .append(filter ? ", style=filled, fillcolor=\"mistyrose\"" : "")
+                    .append(", label=").append(quote(n.name() + "\n" + n.driver() + (n.readOnly() ? ", read-only" : "")))
                     .append("];\n");
         }
+        // A BlockBackend has exactly one root edge, so unnamed ones (a job's internal BlockBackends) are told
+        // apart by their edge's position; a job's several edges share its one description.
+        List<String> ids = new ArrayList<>();
+        int unnamed = 0;
         for (GraphState.EdgeState e : s.rootEdges()) {
-            edge(b, quote(e.parent()), e);
+            ids.add(e.parent().startsWith("an unnamed") ? e.parent() + " #" + ++unnamed : e.parent());
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            String p = ids.get(i);
+            if (ids.indexOf(p) == i) {
+                b.append("  ").append(quote(p)).append(" [shape=ellipse, style=filled, fillcolor=\"")
+                        .append(p.contains(" job ") ? "lightyellow" : "lightblue").append("\", label=")
+                        .append(quote(s.rootEdges().get(i).parent())).append("];\n");
+            }
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            edge(b, quote(ids.get(i)), s.rootEdges().get(i));
         }
         for (GraphState.NodeState n : s.nodes()) {
             for (GraphState.EdgeState e : n.children()) {
@@ -124,8 +173,10 @@ final class GraphPictures {
     }
 
     private static void edge(StringBuilder b, String from, GraphState.EdgeState e) {
+        String label = e.name() + (e.frozen() ? " (frozen)" : "") + "\n" + (e.role() == 0 ? "" : roles(e.role()) + " ")
+                + perms(e.perm()) + "/" + perms(e.shared());
         b.append("  ").append(from).append(" -> ").append(quote("node:" + e.child())).append(" [label=")
-                .append(quote(e.name() + (e.frozen() ? " (frozen)" : "")));
+                .append(quote(label));
         if (e.frozen()) {
             b.append(", color=red, fontcolor=red, penwidth=2");
         }
@@ -135,41 +186,34 @@ final class GraphPictures {
         b.append("];\n");
     }
 
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    /** Role bits as upstream's names, lower case; {@code -} for none. */
+    static String roles(int bits) {
+        List<String> r = new ArrayList<>();
+        String[] names = {"data", "metadata", "filtered", "cow", "primary"};
+        int[] values = {Role.DATA, Role.METADATA, Role.FILTERED, Role.COW, Role.PRIMARY};
+        for (int i = 0; i < names.length; i++) {
+            if ((bits & values[i]) != 0) {
+                r.add(names[i]);
+            }
+        }
+        return r.isEmpty() ? "-" : String.join("|", r);
     }
 
-    /** A job-kind parent that only holds its nodes (the picture shows structure, not job progress). */
-    private static final class PictureJob implements Parent {
-        private final String type;
-        private final String id;
-
-        PictureJob(String type, String id) {
-            this.type = type;
-            this.id = id;
+    /** A permission mask as letters {@code CWUR}; {@code -} for none. */
+    static String perms(int mask) {
+        StringBuilder p = new StringBuilder();
+        char[] letters = {'C', 'W', 'U', 'R'};
+        Permission[] bits = {Permission.CONSISTENT_READ, Permission.WRITE, Permission.WRITE_UNCHANGED,
+            Permission.RESIZE};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mask & bits[i].bit()) != 0) {
+                p.append(letters[i]);
+            }
         }
+        return p.length() == 0 ? "-" : p.toString();
+    }
 
-        @Override
-        public ParentKind kind() {
-            return ParentKind.JOB;
-        }
-
-        @Override
-        public String describe() {
-            return type + " job '" + id + "'";
-        }
-
-        @Override
-        public void drainedBegin(Child edge) {
-        }
-
-        @Override
-        public boolean drainedPoll(Child edge) {
-            return false;
-        }
-
-        @Override
-        public void drainedEnd(Child edge) {
-        }
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 }
