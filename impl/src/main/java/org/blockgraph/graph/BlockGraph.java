@@ -1159,6 +1159,16 @@ public final class BlockGraph {
                     }
                     throw new GraphException("Block node is read-only");
                 }
+                // Unaligned requests are widened to the request alignment; without resize they could not reach
+                // past the end of an image whose size is not a multiple of it.
+                if ((perm & (Permission.WRITE.bit() | Permission.WRITE_UNCHANGED.bit())) != 0
+                        && (perm & Permission.RESIZE.bit()) == 0) {
+                    long align = n.requestAlignment();
+                    if (align > 1 && n.length() % align != 0) {
+                        throw new GraphException("Cannot get 'write' permission without 'resize': "
+                                + "Image size is not a multiple of request alignment");
+                    }
+                }
                 cumulative.put(n, new PermPair(perm, shared));
             }
         }
