@@ -327,6 +327,9 @@ public final class BlkdebugDriver extends FilterDriver {
                 if (r.offset() >= 0 && !(len > 0 && r.offset() >= offset && r.offset() < offset + len)) {
                     continue;
                 }
+                if (r.errno() == 0) {
+                    return; // as upstream: the first matching rule decides, and errno 0 injects nothing
+                }
                 if (r.once()) {
                     it.remove();
                     rules.remove(r);

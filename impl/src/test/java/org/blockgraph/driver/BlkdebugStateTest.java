@@ -117,6 +117,25 @@ class BlkdebugStateTest {
         assertEio(() -> b.read(0, 1));
     }
 
+    /**
+     * Upstream keeps rules newest first and pushes each activated rule on the head of the active set, so the
+     * active set is oldest first: the oldest matching rule decides, and one with errno 0 injects nothing.
+     */
+    @Test
+    void theOldestMatchingRuleDecidesAndErrnoZeroInjectsNothing() {
+        BlkdebugDriver.InjectError none = new BlkdebugDriver.InjectError("read_aio", 0, 0, -1, false, false,
+                Set.of(BlkdebugDriver.IoType.READ));
+        dbg.addRule(none);
+        dbg.addRule(eio("read_aio", 0, false));
+        assertArrayEquals(new byte[] {1}, b.read(0, 1), "the older rule (errno 0) is found first");
+        assertArrayEquals(new byte[] {1}, b.read(0, 1));
+
+        setUp();
+        dbg.addRule(eio("read_aio", 0, false));
+        dbg.addRule(none);
+        assertEio(() -> b.read(0, 1));
+    }
+
     @Test
     void badRulesAreRefusedWithUpstreamsTextAndChangeNothing() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
