@@ -134,6 +134,26 @@ class RequestAlignmentTest {
         assertEquals(before, g.state());
     }
 
+    /** Inserting an aligned filter under a writer is judged by the child the filter will have. */
+    @Test
+    void insertingAnAlignedFilterUnderAWriterOfAnUnalignedImageIsRefused() {
+        BlockGraph g = new BlockGraph();
+        Node mem = g.addNode("mem", new MemoryDriver(ALIGN + 1));
+        BlockBackend.create(g, "vda", mem, CR | W, CR | W | WU);
+        GraphState before = g.state();
+        GraphException e = assertThrows(GraphException.class,
+                () -> g.insertFilter("dbg", new BlkdebugDriver(ALIGN), mem));
+        assertEquals(ALIGN_ERROR, e.getMessage());
+        assertEquals(before, g.state(), "the refused insertion changes nothing");
+        // With an aligned size it is allowed, and the writer's unaligned requests now go through it.
+        Node mem2 = g.addNode("mem2", new MemoryDriver(2 * ALIGN));
+        BlockBackend w = BlockBackend.create(g, "vdb", mem2, CR | W, CR | W | WU);
+        Node dbg = g.insertFilter("dbg", new BlkdebugDriver(ALIGN), mem2);
+        assertEquals(ALIGN, dbg.requestAlignment());
+        w.write(3, new byte[] {4, 5});
+        assertArrayEquals(new byte[] {0, 4, 5, 0}, w.read(2, 4));
+    }
+
     /**
      * Threads own interleaved 100-byte segments, so every 512-byte block is shared by several threads, and write
      * random unaligned ranges inside their own segments. A read-modify-write that was not serialised would write
