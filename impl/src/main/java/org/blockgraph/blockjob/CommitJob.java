@@ -34,6 +34,7 @@ public final class CommitJob extends BlockJob {
     private final Node top;
     private final Node base;
     private final String backingFileStr;
+    private final boolean backingMaskProtocol;
     private Node baseOverlay;
     private Node commitTop;
     private boolean frozen;
@@ -44,9 +45,11 @@ public final class CommitJob extends BlockJob {
     private long length = -1;
     private byte[] buf;
 
-    private CommitJob(BlockGraph g, String id, Node top, Node base, String backingFileStr) {
+    private CommitJob(BlockGraph g, String id, Node top, Node base, String backingFileStr,
+                      boolean backingMaskProtocol) {
         super(g, id);
         this.backingFileStr = backingFileStr;
+        this.backingMaskProtocol = backingMaskProtocol;
         this.top = top;
         this.base = base;
     }
@@ -61,7 +64,7 @@ public final class CommitJob extends BlockJob {
         if (Chains.skipFilters(top) == Chains.skipFilters(base)) {
             throw new GraphException("Invalid files for merge: top and base are the same");
         }
-        CommitJob s = new CommitJob(g, id, top, base, o.backingFile());
+        CommitJob s = new CommitJob(g, id, top, base, o.backingFile(), o.backingMaskProtocol());
         Job job = jobs.registry().create(new JobOptions(id, false, o.autoFinalize(), o.autoDismiss(), o.speed(),
                 o.onError()), s);
         s.job = job;
@@ -176,8 +179,12 @@ public final class CommitJob extends BlockJob {
             }
             graph.replaceNode(commitTop, base);
             String baseId = backingFileStr != null ? backingFileStr : Chains.filename(base);
+            // backing-mask-protocol: a protocol base (a driver without children) is recorded as format raw.
+            Node unfilteredBase = Chains.skipFilters(base);
+            boolean protocol = unfilteredBase.driver().childNames().isEmpty();
+            String baseFormat = backingMaskProtocol && protocol ? "raw" : unfilteredBase.driver().name();
             for (Node p : cowParents) {
-                graph.changeBackingFile(p, baseId, Chains.skipFilters(base).driver().name());
+                graph.changeBackingFile(p, baseId, baseFormat);
             }
             dropFilterNode(commitTop);
             commitTop = null;

@@ -15,7 +15,8 @@
  * {@code InsertFilter}, {@code RemoveFilter}, {@code ChainFreeze}, {@code ChainUnfreeze}, {@code JobCopyCluster};
  * the job framework adds {@code JobError}, {@code JobReady} and the lifecycle events.
  *
- * <p>Not modelled: backing-file strings ({@code backing-file}, {@code backing-mask-protocol} are accepted and
- * checked but nothing records a string, since images here carry none), and growing a smaller commit base.
+ * <p>Backing-file strings: stream and commit record the new base in the overlay's header
+ * ({@link org.blockgraph.graph.Node#backingFile()}), with {@code backing-file} as given and, under
+ * {@code backing-mask-protocol}, format {@code raw} for a protocol base.
  */
 package org.blockgraph.blockjob;

@@ -13,16 +13,23 @@ import org.blockgraph.graph.BlockIoException;
 import org.blockgraph.graph.Node;
 
 /**
- * Filter {@code blkdebug} over its {@code image} child, with QEMU's rule kinds that tests need:
+ * Filter {@code blkdebug} over its {@code image} child, with QEMU's rule model. The driver has a {@code state}, a
+ * number that starts at 1; a rule with a {@code state} other than 0 applies only while the driver is in that state.
  * <ul>
  *   <li>{@code inject-error}: when {@code event} fires on this node, the rule becomes active and the next request
  *       on this node whose range contains {@code offset} (any request if -1) fails with {@code errno}; a
  *       {@code once} rule is then removed. Events are fired by the parent format driver on its file child
  *       ({@code read_aio}, {@code write_aio}). As upstream, each event that injects replaces the active set.</li>
+ *   <li>{@code set-state}: when {@code event} fires in the rule's state, the driver moves to {@code new_state}
+ *       once every rule of that event has been looked at (all rules of one event see the old state; if several
+ *       set-state rules match, the one added first wins, as upstream processes its newest-first list).</li>
  *   <li>breakpoints ({@code break} / suspend rules): the request that fires {@code event} is held, in flight and
  *       holding the graph read lock, until {@link #resume(String)}; a breakpoint fires once.</li>
  * </ul>
  * {@code immediately} is accepted for compatibility; requests here fail without first yielding either way.
+ *
+ * <p>The {@code align} option sets the node's request alignment ({@link #requestAlignment}); without it the node
+ * has its image's alignment, as a filter does.
  */
 public final class BlkdebugDriver extends FilterDriver {
     /** Event names QEMU's blkdebug accepts ({@code BlkdebugEvent}). */
@@ -62,7 +69,7 @@ public final class BlkdebugDriver extends FilterDriver {
      * @param immediately accepted for compatibility
      * @param ioTypes     request types it applies to
      */
-    public record InjectError(String event, int errno, long offset, boolean once, boolean immediately,
+    public record InjectError(String event, int state, int errno, long offset, boolean once, boolean immediately,
                               Set<IoType> ioTypes) {
         /**
          * A rule for any offset and all request types.
@@ -75,11 +82,40 @@ public final class BlkdebugDriver extends FilterDriver {
         public static InjectError of(String event, int errno, boolean once) {
             return new InjectError(event, errno, -1, once, false, Set.of(IoType.values()));
         }
+
+        /** A rule that applies in every state ({@code state} 0). */
+        public InjectError(String event, int errno, long offset, boolean once, boolean immediately,
+                           Set<IoType> ioTypes) {
+            this(event, 0, errno, offset, once, immediately, ioTypes);
+        }
+
+        /** A rule for any offset and all request types, in every state. */
+        public static InjectError of(String event, int errno, boolean once) {
+            return new InjectError(event, 0, errno, -1, once, false, Set.of(IoType.values()));
+        }
+
+        /** The same rule limited to the driver state {@code s} (0: every state). */
+        public InjectError inState(int s) {
+            return new InjectError(event, s, errno, offset, once, immediately, ioTypes);
+        }
+    }
+
+    /**
+     * A {@code set-state} rule.
+     *
+     * @param event    the event that triggers it
+     * @param state    the state it applies in, 0 for every state
+     * @param newState the state the driver moves to
+     */
+    public record SetState(String event, int state, int newState) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final List<InjectError> rules = new ArrayList<>();
+    private final long align;
+    /** Rules in upstream's per-event list order: newest first. Elements are InjectError or SetState. */
+    private final List<Record> rules = new ArrayList<>();
+    private int state = 1;
     private final List<InjectError> active = new ArrayList<>();
     private final Map<String, String> breakpoints = new HashMap<>(); // tag -> event
     private final Map<String, Integer> suspended = new HashMap<>(); // tag -> requests held
@@ -88,6 +124,37 @@ public final class BlkdebugDriver extends FilterDriver {
     /** A blkdebug filter; its child is named {@code image}. */
     public BlkdebugDriver() {
         super("image");
+        this.align = 0;
+    }
+
+    /**
+     * A blkdebug filter with the {@code align} option: the node's request alignment becomes {@code align}.
+     *
+     * @param align a power of two below 2^31, or 0 for "not given"
+     * @throws IllegalArgumentException {@code Cannot meet constraints with align N} otherwise, as upstream
+     */
+    public BlkdebugDriver(long align) {
+        super("image");
+        if (align < 0 || align >= Integer.MAX_VALUE || (align & (align - 1)) != 0) {
+            throw new IllegalArgumentException("Cannot meet constraints with align " + Long.toUnsignedString(align));
+        }
+        this.align = align;
+    }
+
+    /** The {@code align} option, or the image's alignment if it was not given. */
+    @Override
+    public long requestAlignment(Node bs) {
+        return align > 0 ? align : super.requestAlignment(bs);
+    }
+
+    /** The driver's current state (1 when the node is opened). */
+    public int state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -96,21 +163,50 @@ public final class BlkdebugDriver extends FilterDriver {
     }
 
     private static void checkEvent(String event) {
+        if (event == null) {
+            throw new IllegalArgumentException("Missing event name for rule");
+        }
         if (!EVENTS.contains(event)) {
-            throw new IllegalArgumentException("invalid parameter value: " + event);
+            throw new IllegalArgumentException("Invalid parameter '" + event + "'");
+        }
+    }
+
+    private static void checkState(long s, String what) {
+        if (s < 0) {
+            throw new IllegalArgumentException("Parameter '" + what + "' expects a non-negative number");
         }
     }
 
     /**
-     * Adds an inject-error rule.
+     * Adds an inject-error rule; a bad rule changes nothing.
      *
      * @param rule the rule, matched after the ones added before it
+     * @throws IllegalArgumentException {@code Missing event name for rule}, {@code Invalid parameter 'X'} for an
+     *                                  unknown event, or a negative state
      */
     public void addRule(InjectError rule) {
         checkEvent(rule.event());
+        checkState(rule.state(), "state");
         lock.lock();
         try {
-            rules.add(rule);
+            rules.add(0, rule);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a set-state rule; a bad rule changes nothing.
+     *
+     * @throws IllegalArgumentException as {@link #addRule(InjectError)}, or for a negative state or new state
+     */
+    public void addSetState(SetState rule) {
+        checkEvent(rule.event());
+        checkState(rule.state(), "state");
+        checkState(rule.newState(), "new_state");
+        lock.lock();
+        try {
+            rules.add(0, rule);
         } finally {
             lock.unlock();
         }
@@ -223,15 +319,21 @@ public final class BlkdebugDriver extends FilterDriver {
         lock.lock();
         try {
             boolean injected = false;
-            for (InjectError r : rules) {
-                if (r.event().equals(event)) {
+            int newState = state;
+            for (Record rec : rules) {
+                if (rec instanceof InjectError r && r.event().equals(event)
+                        && (r.state() == 0 || r.state() == state)) {
                     if (!injected) {
                         active.clear();
                         injected = true;
                     }
                     active.add(0, r);
+                } else if (rec instanceof SetState r && r.event().equals(event)
+                        && (r.state() == 0 || r.state() == state)) {
+                    newState = r.newState();
                 }
             }
+            state = newState;
             for (Iterator<Map.Entry<String, String>> it = breakpoints.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, String> b = it.next();
                 if (b.getValue().equals(event)) {
@@ -261,8 +363,11 @@ public final class BlkdebugDriver extends FilterDriver {
                 if (!r.ioTypes().contains(type)) {
                     continue;
                 }
-                if (r.offset() >= 0 && !(r.offset() >= offset && r.offset() < offset + Math.max(len, 1))) {
+                if (r.offset() >= 0 && !(len > 0 && r.offset() >= offset && r.offset() < offset + len)) {
                     continue;
+                }
+                if (r.errno() == 0) {
+                    return; // as upstream: the first matching rule decides, and errno 0 injects nothing
                 }
                 if (r.once()) {
                     it.remove();

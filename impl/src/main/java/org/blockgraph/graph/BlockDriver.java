@@ -177,6 +177,25 @@ public abstract class BlockDriver {
     }
 
     /**
+     * The node's request alignment ({@code bs->bl.request_alignment}), a power of two: requests on the node are
+     * widened to it (unaligned writes by read-modify-write under a serialising request), and a parent may take
+     * {@code write} without {@code resize} only if the node's size is a multiple of it. The default is 1, or for a
+     * filter the alignment of its filtered child (upstream merges a filter's limits from its child).
+     *
+     * @param bs the node this driver serves
+     * @return the request alignment in bytes
+     */
+    public long requestAlignment(Node bs) {
+        String filtered = filterOrCowChildName();
+        if (isFilter() && filtered != null) {
+            Child c = bs.child(filtered);
+            Node n = c == null ? null : c.node();
+            return n == null ? 1 : n.requestAlignment();
+        }
+        return 1;
+    }
+
+    /**
      * The alignment copy-on-read widens its serialising requests to; 1 if the driver has none.
      *
      * @param bs the node this driver serves

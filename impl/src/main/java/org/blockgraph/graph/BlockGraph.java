@@ -1366,8 +1366,52 @@ public final class BlockGraph {
                     }
                     throw new GraphException("Block node is read-only");
                 }
+                // Unaligned requests are widened to the request alignment; without resize they could not reach
+                // past the end of an image whose size is not a multiple of it.
+                if ((perm & (Permission.WRITE.bit() | Permission.WRITE_UNCHANGED.bit())) != 0
+                        && (perm & Permission.RESIZE.bit()) == 0) {
+                    long align = viewAlignment(n);
+                    if (align > 1 && viewLength(n) % align != 0) {
+                        throw new GraphException("Cannot get 'write' permission without 'resize': "
+                                + "Image size is not a multiple of request alignment");
+                    }
+                }
                 cumulative.put(n, new PermPair(perm, shared));
             }
+        }
+
+        /** The filtered child of a filter node in the proposed graph, or null. */
+        private Node viewFiltered(Node n) {
+            String name = n.driver().filterOrCowChildName();
+            if (!n.driver().isFilter() || name == null) {
+                return null;
+            }
+            for (Child c : view.childrenOf.get(n)) {
+                if (c.name().equals(name)) {
+                    return view.target.get(c);
+                }
+            }
+            return null;
+        }
+
+        /**
+         * A node's request alignment in the proposed graph: a filter's own (what its driver reports, e.g.
+         * blkdebug's {@code align}) or its proposed child's, whichever is larger; so a filter added or rewired by
+         * this change is judged by the child it will have.
+         */
+        private long viewAlignment(Node n) {
+            long own = n.requestAlignment();
+            Node below = viewFiltered(n);
+            return below == null ? own : Math.max(own, viewAlignment(below));
+        }
+
+        /** A node's length in the proposed graph (a filter has its proposed child's). */
+        private long viewLength(Node n) {
+            if (n.driver().isFilter()) {
+                Node below = viewFiltered(n);
+                return below == null ? 0 : viewLength(below);
+            }
+            return n.length();
         }
 
         private List<Node> topologicalOrder() {

@@ -267,12 +267,63 @@ public final class Node implements Parent {
             }
             TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
             try {
-                driver.read(this, offset, buf, off, len, flags);
+                long align = requestAlignment();
+                if (align > 1 && !aligned(offset, len, align)) {
+                    // bdrv_pad_request: read the aligned range into a bounce buffer, hand back the part asked for
+                    long astart = Math.floorDiv(offset, align) * align;
+                    byte[] bounce = new byte[(int) (alignUp(offset + len, align) - astart)];
+                    readBlock(astart, bounce, 0, bounce.length, flags);
+                    System.arraycopy(bounce, (int) (offset - astart), buf, off, len);
+                } else {
+                    driver.read(this, offset, buf, off, len, flags);
+                }
             } finally {
                 tracked.end(t);
             }
         } finally {
             leave();
+        }
+    }
+
+    /** The node's request alignment ({@code bs->bl.request_alignment}); 1 if it has none. */
+    public long requestAlignment() {
+        return Math.max(1, driver.requestAlignment(this));
+    }
+
+    private static boolean aligned(long offset, long len, long align) {
+        return offset % align == 0 && len % align == 0;
+    }
+
+    private static long alignUp(long v, long align) {
+        return Math.floorDiv(v + align - 1, align) * align;
+    }
+
+    /** Reads {@code [pos, pos+len)}, the part past the end of the node reading as zeroes (as upstream). */
+    private void readBlock(long pos, byte[] b, int off, int len, int flags) {
+        long n = Math.max(0, Math.min(len, driver.length(this) - pos));
+        if (n > 0) {
+            driver.read(this, pos, b, off, (int) n, flags);
+        }
+    }
+
+    /**
+     * Upstream's {@code bdrv_padding_rmw_read}: fills the unaligned head and tail blocks of the widened range
+     * {@code [astart, astart+b.length)} around {@code [offset, end)} from the node, firing the
+     * {@code pwritev_rmw_*} debug events on this node as upstream does.
+     */
+    private void rmwRead(long astart, byte[] b, long offset, long end, long align) {
+        boolean head = offset % align != 0;
+        boolean tail = end % align != 0;
+        long aend = astart + b.length;
+        if (head) {
+            driver.debugEvent(this, "pwritev_rmw_head");
+            readBlock(astart, b, 0, (int) align, 0);
+            driver.debugEvent(this, "pwritev_rmw_after_head");
+        }
+        if (tail && !(head && aend - align == astart)) {
+            driver.debugEvent(this, "pwritev_rmw_tail");
+            readBlock(aend - align, b, (int) (b.length - align), (int) align, 0);
+            driver.debugEvent(this, "pwritev_rmw_after_tail");
         }
     }
 
@@ -313,6 +364,22 @@ public final class Node implements Parent {
     void doWrite(long offset, byte[] buf, int off, int len, int flags) {
         enter();
         try {
+            long align = requestAlignment();
+            if (align > 1 && !aligned(offset, len, align)) {
+                // Unaligned write on an aligned node: read-modify-write of the widened range under a serialising
+                // request, so that overlapping requests wait and no concurrent update of a shared block is lost.
+                TrackedRequests.Tracked t = tracked.begin(offset, len, true, align);
+                try {
+                    long astart = Math.floorDiv(offset, align) * align;
+                    byte[] b = new byte[(int) (alignUp(offset + len, align) - astart)];
+                    rmwRead(astart, b, offset, offset + len, align);
+                    System.arraycopy(buf, off, b, (int) (offset - astart), len);
+                    driver.write(this, astart, b, 0, b.length, flags);
+                } finally {
+                    tracked.end(t);
+                }
+                return;
+            }
             TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
             try {
                 driver.write(this, offset, buf, off, len, flags);
@@ -327,6 +394,35 @@ public final class Node implements Parent {
     void doWriteZeroes(long offset, long len, int flags) {
         enter();
         try {
+            long align = requestAlignment();
+            if (align > 1 && !aligned(offset, len, align)) {
+                // bdrv_co_do_zero_pwritev: unaligned head and tail blocks by read-modify-write, the aligned middle
+                // as write-zeroes, all under one serialising request.
+                TrackedRequests.Tracked t = tracked.begin(offset, len, true, align);
+                try {
+                    long end = offset + len;
+                    long astart = Math.floorDiv(offset, align) * align;
+                    long aend = alignUp(end, align);
+                    long midStart = alignUp(offset, align);
+                    long midEnd = Math.floorDiv(end, align) * align;
+                    if (midStart > midEnd) { // head and tail in one block
+                        zeroBlock(astart, offset, end, align);
+                    } else {
+                        if (offset != midStart) {
+                            zeroBlock(astart, offset, midStart, align);
+                        }
+                        if (midEnd > midStart) {
+                            driver.writeZeroes(this, midStart, midEnd - midStart, flags);
+                        }
+                        if (end != midEnd) {
+                            zeroBlock(aend - align, midEnd, end, align);
+                        }
+                    }
+                } finally {
+                    tracked.end(t);
+                }
+                return;
+            }
             TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
             try {
                 driver.writeZeroes(this, offset, len, flags);
@@ -338,12 +434,27 @@ public final class Node implements Parent {
         }
     }
 
+    /** Zeroes {@code [from, to)} inside the block at {@code blockStart} by read-modify-write. */
+    private void zeroBlock(long blockStart, long from, long to, long align) {
+        byte[] b = new byte[(int) align];
+        rmwRead(blockStart, b, from, to, align);
+        java.util.Arrays.fill(b, (int) (from - blockStart), (int) (to - blockStart), (byte) 0);
+        driver.write(this, blockStart, b, 0, b.length, 0);
+    }
+
     void doDiscard(long offset, long len) {
         enter();
         try {
-            TrackedRequests.Tracked t = tracked.begin(offset, len, false, 1);
+            // Discard is advisory: on an aligned node only the aligned interior of the range is passed on.
+            long align = requestAlignment();
+            long start = alignUp(offset, align);
+            long end = Math.floorDiv(offset + len, align) * align;
+            if (end <= start) {
+                return;
+            }
+            TrackedRequests.Tracked t = tracked.begin(start, end - start, false, 1);
             try {
-                driver.discard(this, offset, len);
+                driver.discard(this, start, end - start);
             } finally {
                 tracked.end(t);
             }

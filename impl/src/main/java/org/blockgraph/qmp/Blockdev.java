@@ -43,11 +43,17 @@ final class Blockdev {
 
     private static final Schema.Struct INJECT_ERROR = new Schema.Struct(List.of(
             req("event", new Schema.EnumType(BlkdebugDriver.EVENTS)),
+            opt("state", Schema.Scalar.INT),
             opt("iotype", new Schema.EnumType(Set.of("read", "write", "write-zeroes", "discard", "flush"))),
             opt("errno", Schema.Scalar.INT),
             opt("sector", Schema.Scalar.INT),
             opt("once", Schema.Scalar.BOOL),
             opt("immediately", Schema.Scalar.BOOL)));
+
+    private static final Schema.Struct SET_STATE = new Schema.Struct(List.of(
+            req("event", new Schema.EnumType(BlkdebugDriver.EVENTS)),
+            opt("state", Schema.Scalar.INT),
+            req("new_state", Schema.Scalar.INT)));
 
     private static final Map<String, List<Schema.Field>> VARIANTS = Map.of(
             "memory", List.of(req("size", Schema.Scalar.INT)),
@@ -57,7 +63,9 @@ final class Blockdev {
             "null-aio", List.of(opt("size", Schema.Scalar.INT)),
             "throttle", List.of(req("throttle-group", Schema.Scalar.STR), req("file", REF)),
             "copy-on-read", List.of(req("file", REF), opt("bottom", Schema.Scalar.STR)),
-            "blkdebug", List.of(req("image", REF), opt("inject-error", new Schema.ListOf(INJECT_ERROR))));
+            "blkdebug", List.of(req("image", REF), opt("align", Schema.Scalar.INT),
+                    opt("inject-error", new Schema.ListOf(INJECT_ERROR)),
+                    opt("set-state", new Schema.ListOf(SET_STATE))));
 
     private Blockdev() {
     }
@@ -165,11 +173,18 @@ final class Blockdev {
             }
             case "blkdebug" -> {
                 children.put("image", ref(graph, o.get("image"), created, ctx, recorded));
-                BlkdebugDriver d = new BlkdebugDriver();
+                BlkdebugDriver d = new BlkdebugDriver(o.has("align") ? o.get("align").asLong() : 0);
                 JsonNode rules = o.get("inject-error");
                 if (rules != null) {
                     for (JsonNode r : rules) {
                         d.addRule(injectError(r));
+                    }
+                }
+                JsonNode states = o.get("set-state");
+                if (states != null) {
+                    for (JsonNode r : states) {
+                        d.addSetState(new BlkdebugDriver.SetState(r.get("event").asText(),
+                                r.has("state") ? r.get("state").asInt() : 0, r.get("new_state").asInt()));
                     }
                 }
                 driver = d;
@@ -196,7 +211,7 @@ final class Blockdev {
             types = EnumSet.allOf(BlkdebugDriver.IoType.class);
         }
         long sector = r.has("sector") ? r.get("sector").asLong() : -1;
-        return new BlkdebugDriver.InjectError(r.get("event").asText(),
+        return new BlkdebugDriver.InjectError(r.get("event").asText(), r.has("state") ? r.get("state").asInt() : 0,
                 r.has("errno") ? r.get("errno").asInt() : BlockIoException.EIO,
                 sector < 0 ? -1 : sector * 512, r.has("once") && r.get("once").asBoolean(),
                 r.has("immediately") && r.get("immediately").asBoolean(), new HashSet<>(types));

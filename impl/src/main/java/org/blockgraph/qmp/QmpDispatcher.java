@@ -875,16 +875,17 @@ public final class QmpDispatcher {
         add("block-commit", List.of(opt("job-id", Schema.Scalar.STR), req("device", Schema.Scalar.STR),
                 opt("base-node", Schema.Scalar.STR), opt("base", Schema.Scalar.STR),
                 opt("top-node", Schema.Scalar.STR), opt("top", Schema.Scalar.STR),
-                opt("backing-file", Schema.Scalar.STR), opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
+                opt("backing-file", Schema.Scalar.STR), opt("backing-mask-protocol", Schema.Scalar.BOOL),
+                opt("speed", Schema.Scalar.INT), opt("on-error", ON_ERROR),
                 opt("filter-node-name", Schema.Scalar.STR), opt("auto-finalize", Schema.Scalar.BOOL),
                 opt("auto-dismiss", Schema.Scalar.BOOL)), a -> {
                     // A negative speed is refused by the job registry with upstream's text, after the checks.
                     long speed = a.has("speed") ? a.get("speed").asLong() : 0;
                     requireRoot(str(a, "device"));
                     blockJobs.commit(new CommitOptions(str(a, "job-id"), str(a, "device"), str(a, "top"),
-                            str(a, "top-node"), str(a, "base"), str(a, "base-node"), str(a, "backing-file"), speed,
-                            onError(a), str(a, "filter-node-name"), flag(a, "auto-finalize", true),
-                            flag(a, "auto-dismiss", true)));
+                            str(a, "top-node"), str(a, "base"), str(a, "base-node"), str(a, "backing-file"),
+                            flag(a, "backing-mask-protocol", false), speed, onError(a), str(a, "filter-node-name"),
+                            flag(a, "auto-finalize", true), flag(a, "auto-dismiss", true)));
                     return empty();
                 });
     }
