@@ -192,6 +192,45 @@ WriterDrains == TRUE
 \* HOOK (negative model DrainLockDisabled): the 8.0-era graph-lock body was under #if 0.
 LockEnforced == TRUE
 
+\* HOOK (models DrainJobBlk*): the block job that submits through BlockBackend b, or None
+\* for a device's BlockBackend.  A job's BlockBackend has request queuing disabled
+\* (blk_set_disable_request_queuing(blk, true): stream's s->blk, commit's s->base and s->top,
+\* "to avoid a deadlock on drain, because the job reports itself busy until it reaches a
+\* pause point").  Its requests are never parked: blk_wait_while_drained lets them through a
+\* quiesced BlockBackend, so a drain waits for them instead (child_root drained_poll sees
+\* blk->in_flight), and new ones stop because the job itself pauses at its next pause point
+\* (child_job drained_begin, on the job edge that block_job_add_bdrv put on the node).
+\* What the spec says: such a request may enter a quiesced node only before the drain's poll
+\* returns (it is then in flight and the poll waits for it); after the return its job is
+\* paused and submits nothing, which DrainedQuietInv checks.  Default: every BlockBackend is
+\* a device's (request queuing on).  Java: org.blockgraph.blockjob.BlockJob#newBackend calls
+\* org.blockgraph.io.BlockBackend#setDisableRequestQueuing(true).
+BlkOwner == [b \in Blks |-> None]
+
+JobBlk(b) == BlkOwner[b] # None
+
+\* HOOK (negative model DrainJobBlkQueuing): does a job's BlockBackend queue its requests
+\* while quiesced, like a device's?  Upstream: no; the job would then report itself busy (its
+\* request parked, its pause point never reached) while the drain waits for it: a deadlock.
+JobBlkQueues == FALSE
+
+QueuingDisabled(b) == JobBlk(b) /\ ~JobBlkQueues
+
+\* The BlockBackends a job submits through.
+JobBlks(j) == {b \in Blks : BlkOwner[b] = j}
+
+\* HOOK (models with a filter node): the filter nodes.  A filter's only child slot is its
+\* "filtered" one (BDRV_CHILD_FILTERED: copy-on-read, throttle, commit_top, mirror_top) and a
+\* non-filter node has none; drain and requests pass through a "filtered" edge like through
+\* any other (child_of_bds, bdrv_co_preadv(bs->file)).  With the default (no filter nodes
+\* declared) every role is usable everywhere, as before.
+\* Java: org.blockgraph.driver.FilterDriver, org.blockgraph.graph.Role.
+FilterNodes == {}
+
+\* (IF, not \/: TLC branches on a disjunction in an action, and two true disjuncts would
+\* generate every attach twice, changing the models' total state counts.)
+RoleOK(p, r) == IF FilterNodes = {} THEN TRUE ELSE ((r = "filtered") <=> (p \in FilterNodes))
+
 -----------------------------------------------------------------------------
 (* Conditions used by several concerns.                                   *)
 
@@ -200,11 +239,18 @@ LockEnforced == TRUE
 \* QMP handlers dispatched inside a drain poll.
 GraphChangeAllowed == IF GraphChangeRule = "Locked" THEN writer = "held" ELSE TRUE
 
-\* Does a submission from thread t see the BlockBackend as quiesced?  With per-AioContext
-\* quiesce callbacks (the AioContext-list proposal) only the home context's virtqueue handler
-\* is stopped; a multiqueue submission from another iothread (iothread-vq-mapping) is not.
+\* Does a submission from thread t see the BlockBackend as quiesced, i.e. must it wait in
+\* blk_wait_while_drained?  Never with request queuing disabled (a job's BlockBackend).  With
+\* per-AioContext quiesce callbacks (the AioContext-list proposal) only the home context's
+\* virtqueue handler is stopped; a multiqueue submission from another iothread
+\* (iothread-vq-mapping) is not.
 VisiblyQuiesced(b, t) ==
-    blkQc[b] > 0 /\ (DrainDesign # "AioContextList" \/ t = HomeThread[b])
+    /\ blkQc[b] > 0 /\ ~QueuingDisabled(b)
+    /\ (DrainDesign # "AioContextList" \/ t = HomeThread[b])
+
+\* A job has no request of its own in flight: it is between two units of work.
+\* (commit_run / stream_run wait for each chunk's read and write before job_sleep_ns.)
+JobIoIdle(j) == \A r \in Reqs : req[r].blk \in JobBlks(j) => req[r].st = "idle"
 
 \* child_root / child_job drained_poll: busy?
 NonBdsParentBusy(p) == IF p \in Blks THEN BlkInFlight(p) > 0 ELSE JobBusy(p)
@@ -247,21 +293,22 @@ MainLoopFree == ctl.op = "idle" /\ writer = "none"
 
 \* Enabled: p is a live node with an empty role slot, c is live, no cycle.
 \* QEMU: bdrv_attach_child_common -> bdrv_parent_drained_begin_single + bdrv_replace_child_noperm.
-\* Java: org.blockgraph.graph.GraphOps#attachChild.
+\* Java: org.blockgraph.graph.BlockGraph#attachChild.
 AttachChild(p, c, r) ==
     /\ GraphChangeAllowed /\ changes < MaxChanges
-    /\ p \in live /\ c \in live /\ child[<<p, r>>] = None
+    /\ p \in live /\ c \in live /\ child[<<p, r>>] = None /\ RoleOK(p, r)
     /\ ~MakesCycle(child, p, c)
     /\ SetQS(ReplaceSlot(QS, <<p, r>>, c))
     /\ changes' = changes + 1
     /\ UNCHANGED <<live, sections, envAll, wrAll, req, ctl, writer>>
 
 \* Enabled: slot <<p, r>> of a live node or a BlockBackend points at a node, c is live,
-\* different, and no cycle.  QEMU: bdrv_replace_child_tran / bdrv_replace_child_noperm
-\* (e.g. blockdev-reopen of backing, blk_insert_bs).  Java: org.blockgraph.graph.GraphOps#replaceChild.
+\* different, and no cycle; a job's own BlockBackend is not the management's to re-point.
+\* QEMU: bdrv_replace_child_tran / bdrv_replace_child_noperm (e.g. blockdev-reopen of
+\* backing, blk_insert_bs).  Java: org.blockgraph.graph.BlockGraph#replaceChild.
 ReplaceChild(p, r, c) ==
     /\ GraphChangeAllowed /\ changes < MaxChanges
-    /\ <<p, r>> \in Slots /\ (p \in live \/ p \in Blks)
+    /\ <<p, r>> \in Slots /\ (p \in live \/ (p \in Blks /\ ~JobBlk(p)))
     /\ child[<<p, r>>] \notin {None, c} /\ c \in live
     /\ ~MakesCycle(child, p, c)
     /\ SetQS(ReplaceSlot(QS, <<p, r>>, c))
@@ -269,7 +316,8 @@ ReplaceChild(p, r, c) ==
     /\ UNCHANGED <<live, sections, envAll, wrAll, req, ctl, writer>>
 
 \* Enabled: slot <<p, r>> of a live node has a child.  QEMU: bdrv_unref_child /
-\* bdrv_remove_child (replace with NULL ends the edge's quiesce).  Java: GraphOps#detachChild.
+\* bdrv_remove_child (replace with NULL ends the edge's quiesce).
+\* Java: org.blockgraph.graph.BlockGraph#detachChild.
 DetachChild(p, r) ==
     /\ GraphChangeAllowed /\ changes < MaxChanges
     /\ p \in live /\ child[<<p, r>>] # None
@@ -284,7 +332,7 @@ DeleteNode(st, n) ==
     IN  [st1 EXCEPT !.qc[n] = 0]
 
 \* Enabled: n is live, nobody points at it (refcount 0), no caller holds a drained
-\* section on it.  QEMU: bdrv_delete / bdrv_close.  Java: org.blockgraph.graph.GraphOps#removeNode.
+\* section on it.  QEMU: bdrv_delete / bdrv_close.  Java: org.blockgraph.graph.BlockGraph#deleteNode.
 RemoveNode(n) ==
     /\ GraphChangeAllowed /\ changes < MaxChanges
     /\ n \in live /\ ParentSlotsOf(child, n) = {} /\ sections[n] = 0
@@ -297,11 +345,14 @@ RemoveNode(n) ==
 (* 3. Requests.  Several I/O threads submit through BlockBackends at once  *)
 (* (multiqueue); every request completes in its submitting thread.        *)
 
-\* Environment.  Enabled: request identity r is free and b has a root node.
+\* Environment.  Enabled: request identity r is free and b has a root node; a job's
+\* BlockBackend submits only while its job runs (a paused or finished job issues no I/O),
+\* one request at a time (commit_run / stream_run await each read and write).
 \* QEMU: blk_co_preadv/pwritev -> blk_inc_in_flight (the device's virtqueue handler in
-\* iothread t).  Java: org.blockgraph.io.BlockBackend#submit.
+\* iothread t, or the job's coroutine).  Java: org.blockgraph.io.BlockBackend#submit.
 BlkSubmit(b, t, r) ==
     /\ req[r].st = "idle" /\ child[<<b, "root">>] # None
+    /\ (JobBlk(b) => jobSt[BlkOwner[b]] = "running" /\ JobIoIdle(BlkOwner[b]))
     /\ req' = [req EXCEPT ![r] = [st |-> "submitted", blk |-> b, thread |-> t, path |-> <<>>]]
     /\ UNCHANGED <<child, live, qc, qp, sections, envAll, wrAll, blkQc, pauseCount, jobSt, ctl, writer, changes>>
 
@@ -330,7 +381,8 @@ BlkUnpark(r) ==
 \* BlockBackend's root node.  The wait-check and the rdlock fast path are one step: a
 \* request that passes the check just before a quiesce is, for the drain, the same as one
 \* already in flight when the quiesce happened.
-\* QEMU: bdrv_graph_co_rdlock + bdrv_co_preadv on blk->root.  Java: org.blockgraph.graph.GraphLock#rdlock.
+\* QEMU: bdrv_graph_co_rdlock + bdrv_co_preadv on blk->root.
+\* Java: org.blockgraph.io.BlockBackend#submit with org.blockgraph.lock.GraphLock#rdlock.
 GraphRdlock(t, r) ==
     /\ req[r].st = "submitted" /\ req[r].thread = t
     /\ ~VisiblyQuiesced(req[r].blk, t)
@@ -340,7 +392,7 @@ GraphRdlock(t, r) ==
 
 \* System.  Enabled: r is active at node m = last of its path and m has a child in slot s.
 \* Effect: r also holds a reference on that child.  QEMU: a driver's bdrv_co_preadv(child)
-\* (bdrv_inc_in_flight on the child).  Java: org.blockgraph.io.NodeIo#descend.
+\* (bdrv_inc_in_flight on the child).  Java: org.blockgraph.graph.Child (descend).
 ReqDescend(r, s) ==
     /\ req[r].st = "active"
     /\ Parent(s) = req[r].path[Len(req[r].path)] /\ child[s] # None
@@ -350,7 +402,7 @@ ReqDescend(r, s) ==
 \* System.  Enabled: r is active.  Effect: drops every node reference, the read lock and the
 \* BlockBackend reference, completing in its submitting thread (GraphRdunlock is part of it).
 \* QEMU: bdrv_dec_in_flight (+ aio_wait_kick), bdrv_graph_co_rdunlock, blk_dec_in_flight.
-\* Java: org.blockgraph.io.BlockBackend#complete.
+\* Java: org.blockgraph.io.BlockBackend (the end of a request's run, traced as ReqComplete).
 ReqComplete(r) ==
     /\ req[r].st = "active"
     /\ req' = [req EXCEPT ![r] = ReqIdle]
@@ -362,7 +414,7 @@ ReqComplete(r) ==
 \* Environment.  Enabled: main loop free, n live, below the nesting bound.  Effect: the
 \* whole quiesce (n and, on 0->1, every ancestor, BlockBackend and job above) in one step,
 \* then the control thread polls.  QEMU: bdrv_drained_begin -> bdrv_do_drained_begin(poll=true).
-\* Java: org.blockgraph.drain.Drain#drainedBegin.
+\* Java: org.blockgraph.graph.BlockGraph#drainedBegin.
 DrainedBegin(n) ==
     /\ MainLoopFree /\ n \in live /\ sections[n] < MaxSections
     /\ SetQS(BeginQ(QS, n))
@@ -372,7 +424,7 @@ DrainedBegin(n) ==
 
 \* System.  Enabled: the control thread polls for n, no writer is inside a BH of that poll,
 \* and bdrv_drain_poll_top_level(n) is false.  QEMU: BDRV_POLL_WHILE returns.
-\* Java: org.blockgraph.drain.Drain#drainedBegin (poll loop exit).
+\* Java: org.blockgraph.graph.BlockGraph#drainedBegin (poll loop exit).
 DrainPollDone(n) ==
     /\ ctl.op = "poll" /\ ctl.node = n /\ writer = "none"
     /\ PollQuiet(n)
@@ -380,7 +432,7 @@ DrainPollDone(n) ==
     /\ UNCHANGED <<child, live, qc, qp, sections, envAll, wrAll, blkQc, pauseCount, jobSt, req, writer, changes>>
 
 \* Environment.  Enabled: main loop free, the caller holds a section on n.  Never polls.
-\* QEMU: bdrv_drained_end -> bdrv_do_drained_end.  Java: org.blockgraph.drain.Drain#drainedEnd.
+\* QEMU: bdrv_drained_end -> bdrv_do_drained_end.  Java: org.blockgraph.graph.BlockGraph#drainedEnd.
 DrainedEnd(n) ==
     /\ MainLoopFree /\ n \in live /\ sections[n] > 0
     /\ SetQS(EndQ(QS, n))
@@ -389,7 +441,7 @@ DrainedEnd(n) ==
 
 \* Environment.  Enabled: main loop free, below the bound.  Upstream: quiesce every live
 \* node, then one poll.  Per-node design: start a walk over a snapshot of the node list.
-\* QEMU: bdrv_drain_all_begin.  Java: org.blockgraph.drain.Drain#drainAllBegin.
+\* QEMU: bdrv_drain_all_begin.  Java: org.blockgraph.graph.BlockGraph#drainAllBegin.
 DrainAllBegin ==
     /\ MainLoopFree /\ envAll < MaxDrainAll
     /\ envAll' = envAll + 1
@@ -402,7 +454,7 @@ DrainAllBegin ==
 
 \* Environment.  Enabled: main loop free, an environment drain_all section is open.
 \* Upstream: end every live node at once, no poll.  Per-node design: start a walk.
-\* QEMU: bdrv_drain_all_end.  Java: org.blockgraph.drain.Drain#drainAllEnd.
+\* QEMU: bdrv_drain_all_end.  Java: org.blockgraph.graph.BlockGraph#drainAllEnd.
 DrainAllEnd ==
     /\ MainLoopFree /\ envAll > 0
     /\ envAll' = envAll - 1
@@ -428,7 +480,7 @@ DrainWalkStep(n) ==
 
 \* System.  Enabled: drain_all polls, no writer in a BH, bdrv_drain_all_poll() is false.
 \* QEMU: AIO_WAIT_WHILE_UNLOCKED(NULL, bdrv_drain_all_poll()) returns.
-\* Java: org.blockgraph.drain.Drain#drainAllBegin (poll loop exit).
+\* Java: org.blockgraph.graph.BlockGraph#drainAllBegin (poll loop exit).
 DrainAllPollDone ==
     /\ ctl.op = "pollAll" /\ writer = "none" /\ PollAllQuiet
     /\ ctl' = CtlIdle
@@ -440,7 +492,8 @@ DrainAllPollDone ==
 
 \* Environment.  Enabled: Locked, no writer, something left to change.  Effect: upstream
 \* first quiesces every node without polling (bdrv_drain_all_begin_nopoll), then waits.
-\* QEMU: bdrv_graph_wrlock entry.  Java: org.blockgraph.graph.GraphLock#wrlock (entry).
+\* QEMU: bdrv_graph_wrlock entry.
+\* Java: org.blockgraph.graph.BlockGraph (withWriteLock: drain_all, then wrlock).
 GraphWrlockBegin ==
     /\ GraphChangeRule = "Locked" /\ writer = "none"
     /\ changes < MaxChanges \/ \E j \in Jobs : jobSt[j] = "done"
@@ -453,7 +506,7 @@ GraphWrlockBegin ==
 
 \* System.  Enabled: the writer waits and no reader holds the lock (reader_count() == 0).
 \* QEMU: the wait loop in bdrv_graph_wrlock ends with has_writer = 1.
-\* Java: org.blockgraph.graph.GraphLock#wrlock (acquired).
+\* Java: org.blockgraph.lock.GraphLock#wrlock (acquired).
 GraphWrlock ==
     /\ writer = "waiting" /\ (Readers = {} \/ ~LockEnforced)
     /\ writer' = "held"
@@ -461,7 +514,8 @@ GraphWrlock ==
 
 \* System.  Enabled: the writer holds the lock (its graph changes are done: they are
 \* environment steps before this one).  Effect: release, end the writer's drain_all.
-\* QEMU: bdrv_graph_wrunlock (+ bdrv_drain_all_end).  Java: org.blockgraph.graph.GraphLock#wrunlock.
+\* QEMU: bdrv_graph_wrunlock (+ bdrv_drain_all_end).
+\* Java: org.blockgraph.lock.GraphLock#wrunlock, from org.blockgraph.graph.BlockGraph (withWriteLock).
 GraphWrunlock ==
     /\ writer = "held"
     /\ writer' = "none"
@@ -475,34 +529,42 @@ GraphWrunlock ==
 (* 6. Jobs as request sources: busy while running; pause only at pause     *)
 (* points; complete on the control thread, changing the graph.            *)
 
-\* System.  Enabled: j runs and has been asked to pause (pause_count > 0).
-\* QEMU: job_pause_point (RUNNING -> PAUSED, busy = false).  Java: org.blockgraph.job.Job#pausePoint.
+\* System.  Enabled: j runs, has been asked to pause (pause_count > 0) and has no request
+\* of its own in flight (a pause point lies between two units of work).
+\* QEMU: job_pause_point (RUNNING -> PAUSED, busy = false).
+\* Java: org.blockgraph.job.Job (the pause branch of its run loop, traced as JobPausePoint).
 JobPausePoint(j) ==
-    /\ jobSt[j] = "running" /\ pauseCount[j] > 0
+    /\ jobSt[j] = "running" /\ pauseCount[j] > 0 /\ JobIoIdle(j)
     /\ jobSt' = [jobSt EXCEPT ![j] = "paused"]
     /\ UNCHANGED <<child, live, qc, qp, sections, envAll, wrAll, blkQc, pauseCount, req, ctl, writer, changes>>
 
 \* System.  Enabled: j runs.  Effect: the job's work (its I/O, abstracted as busy) is done;
 \* run() returned and completion is deferred to the main loop (job_exit sets busy = false).
-\* QEMU: job_co_entry -> run -> job_exit BH scheduled.  Java: org.blockgraph.job.Job#step.
+\* Its own requests have completed (run() waits for them).
+\* QEMU: job_co_entry -> run -> job_exit BH scheduled.
+\* Java: org.blockgraph.job.Job (one step of its run loop, traced as JobStep).
 JobStep(j) ==
-    /\ jobSt[j] = "running"
+    /\ jobSt[j] = "running" /\ JobIoIdle(j)
     /\ jobSt' = [jobSt EXCEPT ![j] = "done"]
     /\ UNCHANGED <<child, live, qc, qp, sections, envAll, wrAll, blkQc, pauseCount, req, ctl, writer, changes>>
 
 \* System.  Enabled: j's run() returned and a graph change may run now (Locked: the job's
 \* completion BH holds the write lock; Unlocked: any main-loop moment, e.g. inside a poll).
 \* Effect, as a commit of the job's node m into its backing node base: every other parent
-\* of m now points at base, the job edge goes, and m is deleted if unreferenced and not
+\* of m now points at base, the job edge goes, the job's own BlockBackends are detached
+\* (blk_unref of s->top / s->base in commit_clean), and m is deleted if unreferenced and not
 \* drained by a caller.  QEMU: job_exit -> commit_complete -> bdrv_drop_intermediate,
-\* block_job_remove_all_bdrv.  Java: org.blockgraph.job.Job#complete.
+\* block_job_remove_all_bdrv.  Java: org.blockgraph.job.Job (job_exit, traced as JobExit)
+\* running org.blockgraph.blockjob.CommitJob's graph change.
 JobComplete(j) ==
     /\ jobSt[j] = "done" /\ GraphChangeAllowed
     /\ LET js   == <<j, "job">>
            m    == child[js]
+           own  == {<<b, "root">> : b \in JobBlks(j)}
            base == IF m = None THEN None ELSE child[<<m, "backing">>]
-           st1  == IF base = None THEN QS
-                   ELSE ReplaceEach(QS, ParentSlotsOf(child, m) \ {js}, base)
+           st0  == ReplaceEach(QS, {s \in own : child[s] # None}, None)
+           st1  == IF base = None THEN st0
+                   ELSE ReplaceEach(st0, ParentSlotsOf(child, m) \ ({js} \cup own), base)
            st2  == IF m = None THEN st1 ELSE ReplaceSlot(st1, js, None)
            drop == m # None /\ base # None /\ sections[m] = 0
            st3  == IF drop THEN DeleteNode(st2, m) ELSE st2
@@ -576,18 +638,21 @@ WriterStep ==
 \* environment can disable these steps again and again (a writer session blocks polls and
 \* readers, a new drain parks requests).  Few, grouped conjuncts: TLC's liveness check is
 \* exponential in their number.  ReqDescend and JobStep/JobComplete need none (a request
-\* may complete at any depth; a job need not finish for any property).
+\* may complete at any depth; a job need not finish for any property).  A job asked to pause
+\* reaches its pause point between two units of work: strong fairness, because a job that
+\* submits through its own BlockBackend (BlkOwner) leaves the pause point enabled only
+\* between its requests, and job_pause_point lies on that path (job_sleep_ns, job_yield).
 Fairness ==
     /\ \A r \in Reqs : SF_vars(ReqStep(r))
     /\ SF_ctl(CtlStep)
     /\ SF_writer(WriterStep)
-    /\ WF_vars(\E j \in Jobs : JobPausePoint(j))
+    /\ SF_vars(\E j \in Jobs : JobPausePoint(j))
 
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
-(* Invariants (Java: org.blockgraph.drain.DrainInvariants, one method each, *)
-(* lowerCamelCase).                                                        *)
+(* Invariants.  Java: org.blockgraph.drain.DrainInvariants has one method *)
+(* per counter invariant (lowerCamelCase), checked on the live Java graph. *)
 
 TypeOK ==
     /\ child \in [Slots -> Nodes \cup {None}]
@@ -603,20 +668,26 @@ TypeOK ==
 \* Every drained_end matched a drained_begin: no node, BlockBackend or job was undrained
 \* more often than drained, i.e. none counts less than its own sections, drain_all and
 \* the edges it is quiesced through demand (QEMU asserts qc > 0 before each end).
+\* QEMU: the assertions in bdrv_do_drained_end / bdrv_parent_drained_end_single.
+\* Java: DrainInvariants#drainBalanceInv.
 DrainBalanceInv ==
     /\ \A n \in live : qc[n] >= sections[n] + AllContrib(n) + Cardinality({s \in OwnSlots(n) : qp[s]})
     /\ \A b \in Blks : blkQc[b] >= Cardinality({s \in OwnSlots(b) : qp[s]})
     /\ \A j \in Jobs : jobSt[j] # "gone" => pauseCount[j] >= Cardinality({s \in OwnSlots(j) : qp[s]})
 
 \* The counting rule: qc = own sections + drain_all + one per child edge whose
-\* child is quiesced, however deeply (reference 1.2).
+\* child is quiesced, however deeply (reference 1.2).  QEMU: quiesce_counter as
+\* bdrv_do_drained_begin_quiesce / child_of_bds drained_begin move it.
+\* Java: DrainInvariants#quiesceCountInv (org.blockgraph.graph.Node's counter).
 QuiesceCountInv ==
     \A n \in live :
         qc[n] = sections[n] + AllContrib(n)
                 + Cardinality({s \in OwnSlots(n) : child[s] # None /\ qc[child[s]] > 0})
 
 \* quiesced_parent agrees with the child's counter (D-INV1; attach is atomic here), and an
-\* empty or dead slot is never quiesced.
+\* empty or dead slot is never quiesced.  QEMU: BdrvChild.quiesced_parent, asserted in
+\* bdrv_parent_drained_begin/end_single.  Java: DrainInvariants#quiescedParentInv
+\* (org.blockgraph.graph.Child's flag).
 QuiescedParentInv ==
     \A s \in Slots :
         /\ child[s] = None => ~qp[s]
@@ -624,6 +695,9 @@ QuiescedParentInv ==
 
 \* Parent callbacks fired exactly once per 0<->1 transition of the child (D-INV3): a
 \* BlockBackend's / job's counter equals its number of quiesced edges; a paused job is asked to.
+\* QEMU: "block: Call drain callbacks only once" (57e05be343f3): child_root / child_job
+\* drained_begin/end.  Java: DrainInvariants#callbackOnceInv (BlockBackend#quiesceCounter,
+\* org.blockgraph.job.Job's pause count).
 CallbackOnceInv ==
     /\ \A b \in Blks : blkQc[b] = Cardinality({s \in OwnSlots(b) : qp[s]})
     /\ \A j \in Jobs : jobSt[j] # "gone" => pauseCount[j] = Cardinality({s \in OwnSlots(j) : qp[s]})
@@ -635,23 +709,41 @@ CallbackOnceInv ==
 \* an attach can put a running job above n, and attach quiesces the new parent but never
 \* polls (reference 1.3), so only pause_count > 0 is demanded.  For every live node while a
 \* drain_all section has returned: no request in flight and no job with a node busy.  (A BlockBackend counter may be 1 for an instant: a request between
-\* blk_inc_in_flight and parking, so requests are judged on the nodes.)
+\* blk_inc_in_flight and parking, so requests are judged on the nodes.)  Requests of a
+\* BlockBackend with request queuing disabled are not parked, so for them this is the claim
+\* that their job pauses before it submits again (see BlkOwner), with one exception by
+\* design: after an attach has put a still-running job's BlockBackend above a drained node
+\* (attach quiesces the new parent but never polls, reference 1.3), the job's requests may
+\* still reach that node until the job reaches its next pause point; the job must at least
+\* have been asked to pause (PausingJobReq).
+\* QEMU: what BDRV_POLL_WHILE(bs, bdrv_drain_poll_top_level) and the parent callbacks
+\* guarantee (D-INV2).  Java: DrainInvariants#drainedQuietInv.
+\* An active request that a drained section may tolerate above its node: one of a job's
+\* BlockBackend (request queuing disabled) whose job has been asked to pause.
+PausingJobReq(r) ==
+    JobBlk(req[r].blk) /\ pauseCount[BlkOwner[req[r].blk]] > 0
+
 DrainedQuietInv ==
     /\ \A n \in live :
          ReturnedSections(n) > 0 =>
-            /\ \A m \in Above(child, n) : InFlight(m) = 0
+            /\ \A r \in Readers : Range(req[r].path) \cap Above(child, n) # {} => PausingJobReq(r)
             /\ \A j \in Jobs : j \in NonBdsParentsAbove(child, n) /\ JobBusy(j) => pauseCount[j] > 0
     /\ ReturnedAll > 0 =>
             /\ \A m \in live : InFlight(m) = 0
             /\ \A j \in Jobs : (\E s \in OwnSlots(j) : child[s] # None) => ~JobBusy(j)
 
-\* No reader holds the graph lock while the writer does.
+\* No reader holds the graph lock while the writer does.  QEMU: bdrv_graph_wrlock waits for
+\* reader_count() == 0; bdrv_graph_co_rdlock waits while has_writer.
+\* Java: org.blockgraph.lock.GraphLock (wrlock / rdlock).
 NoReaderDuringWriteInv == writer = "held" => Readers = {}
 
 \* Nothing in progress refers to a deleted node or a vanished edge: every active request's
 \* path is a path of the current graph from its BlockBackend's root over live nodes (else
 \* the request holds a freed BdrvChild), a drain walk's remaining list holds live nodes
 \* only (else the walk touches a freed BDS), and a polled node is live.
+\* QEMU: the freed BdrvChild of [TD] test_blockjob_commit_by_drained_end and the nodes that
+\* bdrv_drop_intermediate deletes.  Java: org.blockgraph.graph.BlockGraph (graph changes
+\* only under the write lock, which in-flight requests hold as readers).
 NoUseAfterFreeInv ==
     /\ \A r \in Readers :
          LET p == req[r].path IN
@@ -662,6 +754,8 @@ NoUseAfterFreeInv ==
     /\ ctl.op = "poll" => ctl.node \in live
 
 \* Graph changes happen only under the write lock and only on quiesced edges (D-INV5).
+\* QEMU: GRAPH_WRLOCK annotations and bdrv_replace_child_noperm's assertion on
+\* quiesced_parent.  Java: org.blockgraph.graph.BlockGraph (withWriteLock, withDrained).
 GraphChangeLockedProp ==
     [][\A s \in Slots : child'[s] # child[s] =>
                           /\ writer = "held"
@@ -670,14 +764,18 @@ GraphChangeLockedProp ==
 -----------------------------------------------------------------------------
 (* Liveness under fairness.                                                *)
 
-\* Every drained_begin / drain_all_begin returns (no hang in the poll).
+\* Every drained_begin / drain_all_begin returns (no hang in the poll).  QEMU: BDRV_POLL_WHILE
+\* / AIO_WAIT_WHILE_UNLOCKED in bdrv_do_drained_begin and bdrv_drain_all_begin terminate.
+\* Java: org.blockgraph.graph.BlockGraph#drainedBegin / #drainAllBegin with org.blockgraph.lock.AioWait.
 DrainTerminatesProp == (ctl.op # "idle") ~> (ctl.op = "idle")
 
 \* Every submitted request completes, or waits parked while its BlockBackend is quiesced
-\* (and then continues once the drain ends).
+\* (and then continues once the drain ends).  QEMU: blk_wait_while_drained and the restart in
+\* blk_root_drained_end.  Java: org.blockgraph.io.BlockBackend (waitWhileDrained, restartQueued).
 ReqProgressProp ==
     \A r \in Reqs : (req[r].st # "idle") ~> (req[r].st = "idle" \/ (req[r].st = "parked" /\ blkQc[req[r].blk] > 0))
 
-\* The writer eventually gets the lock.
+\* The writer eventually gets the lock.  QEMU: bdrv_graph_wrlock's wait loop ends (its
+\* bdrv_drain_all_begin_nopoll stops new readers).  Java: org.blockgraph.lock.GraphLock#wrlock.
 WriterProgressProp == (writer = "waiting") ~> (writer = "held")
 =============================================================================

@@ -5,7 +5,7 @@
 (***************************************************************************)
 EXTENDS Drain
 
-CONSTANTS n1, n2, n3, n4, b1, j1, t1, t2, r1, r2, r3   \* model values (n4, r3 only in the deep models)
+CONSTANTS n1, n2, n3, n4, b1, b2, j1, t1, t2, r1, r2, r3   \* model values (n4, r3 only in the deep models, b2 only in the job-BlockBackend ones)
 
 \* b1 -root-> n1 -backing-> n2 -backing-> n3, and a job (a commit of n2 into n3) on n2:
 \* an active layer over an intermediate image over a base, as in iotest 030 / [TD]
@@ -17,6 +17,33 @@ MCInitChild ==
           [] s = <<n2, "backing">> -> n3
           [] s = <<j1, "job">>     -> n2
           [] OTHER                 -> None]
+
+\* Models DrainJobBlk*: the commit job j1 also submits its own I/O (read top, write base)
+\* through b2, a BlockBackend on its top node n2 with request queuing disabled (commit's
+\* s->top; its requests reach n3 through n2's backing edge, as s->base's would).
+MCInitChildJobBlk == [s \in Slots |-> IF s = <<b2, "root">> THEN n2 ELSE MCInitChild[s]]
+MCBlkOwnerJob == [b \in Blks |-> IF b = b2 THEN j1 ELSE None]
+
+\* Model DrainFilterJobBlk: a filter between the BlockBackend and the format node, as
+\* stream's copy-on-read filter or a throttle node sits there:
+\* b1 -root-> n1 (filter) -filtered-> n2 -backing-> n3, commit job j1 on n2 with b2 on n2.
+MCInitChildFilter ==
+    [s \in Slots |->
+        CASE s = <<b1, "root">>     -> n1
+          [] s = <<n1, "filtered">> -> n2
+          [] s = <<n2, "backing">>  -> n3
+          [] s = <<j1, "job">>      -> n2
+          [] s = <<b2, "root">>     -> n2
+          [] OTHER                  -> None]
+MCFilterNodes == {n1}
+
+\* Negative model DrainJobBlkNoJobEdge: the job's BlockBackend sits on n1, a node that carries
+\* no edge of the job and is not below one, as if block_job_add_bdrv had been skipped for a
+\* node the job does I/O on (mirror's target, commit's base: [TD]
+\* test_blockjob_common_drain_node expects draining the target alone to pause the job).
+\* Draining n1 then quiesces b2 but never pauses j1, and b2 does not queue: the poll waits
+\* for b2's requests in flight, returns, and the still-running job submits into n1.
+MCInitChildJobBlkNoEdge == [s \in Slots |-> IF s = <<b2, "root">> THEN n1 ELSE MCInitChild[s]]
 
 \* Every BlockBackend's device callbacks live in t1's AioContext (matters for AioContextList).
 MCHomeThread == [b \in Blks |-> t1]

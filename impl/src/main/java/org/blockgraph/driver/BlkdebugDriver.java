@@ -71,25 +71,20 @@ public final class BlkdebugDriver extends FilterDriver {
      */
     public record InjectError(String event, int state, int errno, long offset, boolean once, boolean immediately,
                               Set<IoType> ioTypes) {
-        /**
-         * A rule for any offset and all request types.
-         *
-         * @param event the debug event whose requests fail (e.g. {@code read_aio})
-         * @param errno the positive errno the request fails with
-         * @param once whether the rule is removed after its first hit
-         * @return the rule
-         */
-        public static InjectError of(String event, int errno, boolean once) {
-            return new InjectError(event, errno, -1, once, false, Set.of(IoType.values()));
-        }
-
         /** A rule that applies in every state ({@code state} 0). */
         public InjectError(String event, int errno, long offset, boolean once, boolean immediately,
                            Set<IoType> ioTypes) {
             this(event, 0, errno, offset, once, immediately, ioTypes);
         }
 
-        /** A rule for any offset and all request types, in every state. */
+        /**
+         * A rule for any offset and all request types, in every state.
+         *
+         * @param event the debug event whose requests fail (e.g. {@code read_aio})
+         * @param errno the positive errno the request fails with
+         * @param once whether the rule is removed after its first hit
+         * @return the rule
+         */
         public static InjectError of(String event, int errno, boolean once) {
             return new InjectError(event, 0, errno, -1, once, false, Set.of(IoType.values()));
         }
