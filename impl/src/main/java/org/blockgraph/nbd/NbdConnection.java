@@ -28,6 +28,8 @@ final class NbdConnection {
     private DataInputStream in;
     private DataOutputStream out;
     private boolean noZeroes;
+    /** The export this connection is attached to, from the moment of attaching (so a failed reply still detaches). */
+    private NbdExport attached;
 
     NbdConnection(NbdService service, SocketChannel ch) {
         this.service = service;
@@ -40,11 +42,10 @@ final class NbdConnection {
     }
 
     void run() {
-        NbdExport export = null;
         try {
             in = new DataInputStream(new BufferedInputStream(inputOf(ch), 1 << 16));
             out = new DataOutputStream(new BufferedOutputStream(outputOf(ch), 1 << 16));
-            export = handshake();
+            NbdExport export = handshake();
             if (export != null) {
                 transmission(export);
             }
@@ -52,10 +53,16 @@ final class NbdConnection {
             // the client went away or broke the protocol: this connection ends, nothing else changes
         } finally {
             NbdService.closeQuietly(ch);
-            if (export != null) {
-                service.detach(export, this);
+            if (attached != null) {
+                service.detach(attached, this);
             }
         }
+    }
+
+    private NbdExport attach(String name) {
+        NbdExport e = service.attach(name, this);
+        attached = e;
+        return e;
     }
 
     // ---- handshake ----
@@ -85,7 +92,7 @@ final class NbdConnection {
             in.readFully(data);
             switch (opt) {
                 case OPT_EXPORT_NAME -> {
-                    NbdExport e = service.attach(new String(data, StandardCharsets.UTF_8), this);
+                    NbdExport e = attach(new String(data, StandardCharsets.UTF_8));
                     if (e == null) {
                         return null; // the protocol has no way to refuse NBD_OPT_EXPORT_NAME but to disconnect
                     }
@@ -154,7 +161,7 @@ final class NbdConnection {
             wantDescription |= r == INFO_DESCRIPTION;
         }
         String name = new String(nameBytes, StandardCharsets.UTF_8);
-        NbdExport e = opt == OPT_GO ? service.attach(name, this) : service.find(name);
+        NbdExport e = opt == OPT_GO ? attach(name) : service.find(name);
         if (e == null) {
             optReply(opt, REP_ERR_UNKNOWN, text("export '" + name + "' not present"));
             return null;

@@ -94,6 +94,9 @@ public final class NbdService implements AutoCloseable {
                 }
                 NbdConnection c = new NbdConnection(NbdService.this, ch);
                 conns.add(c);
+                if (closing) {
+                    c.abort(); // close() ran between accept and add: it did not see this connection
+                }
                 Thread t = new Thread(() -> {
                     try {
                         c.run();

@@ -339,6 +339,19 @@ class NbdServerTest {
     }
 
     @Test
+    void clientVanishingRightAfterGoIsDetached() throws Exception {
+        nbd.addExport("e0", "disk", null, null, false, false);
+        for (int i = 0; i < 20; i++) {
+            NbdTestClient c = open(FLAG_C_FIXED_NEWSTYLE);
+            c.sendOption(OPT_GO, NbdTestClient.infoRequest("disk"));
+            c.close(); // gone before the replies: whether writing them fails or the next read does, it detaches
+        }
+        await("every client detached", () -> nbd.exports().get(0).clients() == 0);
+        nbd.deleteExport("e0", false);
+        assertEquals("e0", deleted.poll(60, TimeUnit.SECONDS));
+    }
+
+    @Test
     void drainParksRequestsUntilDrainedEnd() throws Exception {
         NbdExport e = nbd.addExport("e0", "disk", null, null, true, false);
         NbdTestClient c = go("disk");
