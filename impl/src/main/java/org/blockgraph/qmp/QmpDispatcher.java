@@ -79,6 +79,7 @@ public final class QmpDispatcher {
     private int drainAllByQmp;
     private final QemuIo qemuIo;
     private final AutoCloseable jobSubscription;
+    private final NbdCommands nbd;
     private volatile Runnable onQuit = () -> { };
 
     /**
@@ -100,6 +101,7 @@ public final class QmpDispatcher {
         this.blockJobs = blockJobs;
         this.qemuIo = new QemuIo(graph);
         this.jobSubscription = jobs.subscribe(e -> emit(e.name(), e.data()));
+        this.nbd = new NbdCommands(graph, this::emit);
         registerCommands();
     }
 
@@ -128,7 +130,7 @@ public final class QmpDispatcher {
         }
     }
 
-    /** Stops forwarding job events and waits for asynchronous qemu-io requests. */
+    /** Stops forwarding job events, waits for asynchronous qemu-io requests and stops the NBD server. */
     public void close() {
         try {
             jobSubscription.close();
@@ -136,6 +138,7 @@ public final class QmpDispatcher {
             throw new IllegalStateException(e);
         }
         qemuIo.close();
+        nbd.close();
     }
 
     /** Names of all commands, in registration order. */
@@ -378,6 +381,7 @@ public final class QmpDispatcher {
             return empty();
         });
         add("x-blockgraph-query-drain", List.of(), a -> queryDrain());
+        nbd.register(this::add);
         add("human-monitor-command", List.of(req("command-line", Schema.Scalar.STR),
                 opt("cpu-index", Schema.Scalar.INT)), a -> F.textNode(qemuIo.hmp(a.get("command-line").asText())));
     }

@@ -1,5 +1,7 @@
 package org.blockgraph.checker.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.blockjob.BlockJobs;
 import org.blockgraph.job.ThreadPoolJobExecutor;
 import org.blockgraph.qmp.QmpDispatcher;
+import org.blockgraph.qmp.QmpError;
 import org.blockgraph.qmp.QmpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,12 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blockgraph serve --qmp PATH}: a qemu-storage-daemon-like daemon with an empty graph, serving QMP on a
- * unix socket (mode 0600) until a client sends {@code quit}. Exit 0 after quit; 2 when the socket cannot be
- * created (the path exists, or its directory is missing), in which case nothing was created.
+ * {@code blockgraph serve --qmp PATH [--nbd PATH]}: a qemu-storage-daemon-like daemon with an empty graph, serving
+ * QMP on a unix socket (mode 0600) until a client sends {@code quit}. With {@code --nbd} an NBD server also listens
+ * on that unix socket from the start, as {@code nbd-server-start} would (exports are added over QMP with
+ * {@code block-export-add}). Exit 0 after quit; 2 when a socket cannot be created (the path exists, or its
+ * directory is missing), in which case nothing was created.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve QMP on a unix socket (see docs/qmp.md) until a client sends quit.")
+        description = "Serve QMP (and, with --nbd, NBD) on unix sockets (see docs/qmp.md) until a client sends quit.")
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,6 +33,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--qmp", required = true, paramLabel = "PATH",
             description = "Unix socket to create for QMP clients; must not exist.")
     Path qmpPath;
+
+    @Option(names = "--nbd", paramLabel = "PATH",
+            description = "Unix socket to create for NBD clients (as nbd-server-start); must not exist.")
+    Path nbdPath;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -37,14 +46,18 @@ public final class ServeCommand implements Callable<Integer> {
             QmpDispatcher dispatcher = new QmpDispatcher(new BlockJobs(graph, exec));
             QmpServer server;
             try {
+                if (nbdPath != null) {
+                    startNbd(dispatcher);
+                }
                 server = QmpServer.start(dispatcher, qmpPath);
-            } catch (IOException e) {
+            } catch (IOException | QmpError e) {
                 err.println("blockgraph serve: " + e.getMessage());
                 err.flush();
                 dispatcher.close();
                 return Main.EXIT_USAGE;
             }
-            err.println("blockgraph serve: QMP on " + server.path());
+            err.println("blockgraph serve: QMP on " + server.path()
+                    + (nbdPath != null ? ", NBD on " + nbdPath.toAbsolutePath() : ""));
             err.flush();
             try {
                 server.awaitTermination();
@@ -54,5 +67,14 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code nbd-server-start} on the {@code --nbd} socket, through the dispatcher like any client's. */
+    private void startNbd(QmpDispatcher dispatcher) {
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        ObjectNode addr = args.putObject("addr");
+        addr.put("type", "unix");
+        addr.putObject("data").put("path", nbdPath.toAbsolutePath().toString());
+        dispatcher.execute("nbd-server-start", args);
     }
 }

@@ -146,4 +146,56 @@ class ServeCommandTest {
         assertTrue(err.toString().contains("Address already in use"), err::toString);
         assertEquals("keep", Files.readString(sock));
     }
+
+    @Test
+    void nbdSocketServesExportsToQemuIo() throws Exception {
+        Path sock = tmp.resolve("qmp.sock");
+        Path nbd = tmp.resolve("nbd.sock");
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> daemon = CompletableFuture.supplyAsync(() -> Main.execute(
+                new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--qmp", sock.toString(),
+                "--nbd", nbd.toString()));
+        for (int i = 0; i < 500 && !Files.exists(sock); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Files.exists(nbd), "the NBD socket exists before the QMP socket");
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            out = Channels.newOutputStream(ch);
+            assertTrue(M.readTree(in.readLine()).has("QMP"));
+            ok("{'execute':'qmp_capabilities'}");
+            assertEquals("NBD server already running", cmd("{'execute':'nbd-server-start','arguments':{'addr':"
+                    + "{'type':'unix','data':{'path':'" + tmp.resolve("other") + "'}}}}").get("error").get("desc")
+                    .asText());
+            ok("{'execute':'blockdev-add','arguments':{'driver':'memory','node-name':'disk','size':1048576}}");
+            io("disk", "write -P 0x2a 4k 8k");
+            ok("{'execute':'block-export-add','arguments':{'type':'nbd','id':'e','node-name':'disk'}}");
+            Process p = new ProcessBuilder("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x2a 4k 8k", "-c",
+                    "read -P 0 0 4k", "nbd+unix:///disk?socket=" + nbd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), text);
+            assertTrue(text.contains("read 8192/8192 bytes at offset 4096"), text);
+            assertFalse(text.contains("Pattern verification failed"), text);
+            ok("{'execute':'quit'}");
+        }
+        assertEquals(Main.EXIT_OK, daemon.get(30, TimeUnit.SECONDS));
+        assertFalse(Files.exists(sock));
+        assertFalse(Files.exists(nbd), "quit stops the NBD server and removes its socket");
+    }
+
+    @Test
+    void existingNbdPathIsRefusedAndNothingIsCreated() throws IOException {
+        Path sock = tmp.resolve("qmp.sock");
+        Path nbd = tmp.resolve("busy");
+        Files.writeString(nbd, "keep");
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--qmp",
+                sock.toString(), "--nbd", nbd.toString());
+        assertEquals(Main.EXIT_USAGE, exit);
+        assertTrue(err.toString().contains("Address already in use"), err::toString);
+        assertEquals("keep", Files.readString(nbd));
+        assertFalse(Files.exists(sock));
+    }
 }
