@@ -1,5 +1,6 @@
 package org.blockgraph.lincheck;
 
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 
@@ -68,4 +69,20 @@ final class Budget {
                 .actorsPerThread(actorsPerThread)
                 .sequentialSpecification(spec);
     }
+
+    /**
+     * Model checking a broken twin on the one hand-written scenario its bug needs (no random scenarios): the model
+     * checker explores that scenario's interleavings in a fixed order, so the twin fails the same way on every run.
+     */
+    static ModelCheckingOptions twinOn(Class<?> spec, ExecutionScenario scenario) {
+        return new ModelCheckingOptions()
+                .iterations(0)
+                .invocationsPerIteration(TWIN_INVOCATIONS)
+                .threads(scenario.getNThreads())
+                .addCustomScenario(scenario)
+                .sequentialSpecification(spec);
+    }
+
+    /** Interleavings a twin's scenario may use; the twins fail well within it (see docs/lincheck.md). */
+    static final int TWIN_INVOCATIONS = 1000;
 }
