@@ -1,7 +1,5 @@
 package org.blockgraph.lincheck;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.util.List;
 import org.blockgraph.drain.DrainInvariants;
 import org.blockgraph.graph.BlockGraph;
@@ -9,7 +7,6 @@ import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.io.BlockBackend;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.kotlinx.lincheck.LincheckAssertionError;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
 import org.jetbrains.kotlinx.lincheck.annotations.StateRepresentation;
@@ -168,8 +165,7 @@ public class BlockBackendDrainLincheckTest {
 
     @Test
     void brokenTwinFails() {
-        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+        Twins.assertCaught("BlockBackendDrain",
                 () -> LinChecker.check(NoPollDrain.class, Budget.twin(Spec.class, 2, 2)));
-        Reports.record("BlockBackendDrain", e);
     }
 }

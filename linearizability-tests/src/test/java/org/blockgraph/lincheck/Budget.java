@@ -45,7 +45,8 @@ final class Budget {
                 .actorsPerThread(actorsPerThread)
                 .actorsBefore(1)
                 .actorsAfter(1)
-                .sequentialSpecification(spec);
+                .sequentialSpecification(spec)
+                .invocationTimeout$lincheck(HANG_GUARD_MS);
     }
 
     /** Stress testing with the suite's scenario shape. */
@@ -67,7 +68,8 @@ final class Budget {
                 .invocationsPerIteration(100)
                 .threads(threads)
                 .actorsPerThread(actorsPerThread)
-                .sequentialSpecification(spec);
+                .sequentialSpecification(spec)
+                .invocationTimeout$lincheck(HANG_GUARD_MS);
     }
 
     /**
@@ -80,8 +82,20 @@ final class Budget {
                 .invocationsPerIteration(TWIN_INVOCATIONS)
                 .threads(scenario.getNThreads())
                 .addCustomScenario(scenario)
-                .sequentialSpecification(spec);
+                .sequentialSpecification(spec)
+                .invocationTimeout$lincheck(HANG_GUARD_MS);
     }
+
+    /**
+     * Wall time one model-checked invocation may take before Lincheck reports "The execution has hung" with a thread
+     * dump (Lincheck's default is 20 s). Lincheck 2.39 instruments classes lazily, on first use inside an
+     * invocation ({@code Injections.beforeNewObjectCreation} retransforms the class); on the shared 2-core machine
+     * under load that alone took more than 20 s in a FrozenChain invocation, which was then reported as a hang. A
+     * real deadlock is found by the model checker at once (every thread blocked) and a livelock by its switch count
+     * ({@code hangingDetectionThreshold}), so this is only a guard. Set through the Kotlin-internal
+     * {@code invocationTimeout} (mangled {@code invocationTimeout$lincheck} in Java), the only setter 2.39 has.
+     */
+    static final long HANG_GUARD_MS = 300_000;
 
     /** Interleavings a twin's scenario may use; the twins fail well within it (see docs/lincheck.md). */
     static final int TWIN_INVOCATIONS = 1000;
