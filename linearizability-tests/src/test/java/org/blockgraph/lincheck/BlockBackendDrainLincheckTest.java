@@ -1,5 +1,7 @@
 package org.blockgraph.lincheck;
 
+import static org.blockgraph.lincheck.Scenarios.call;
+
 import java.util.List;
 import org.blockgraph.drain.DrainInvariants;
 import org.blockgraph.graph.BlockGraph;
@@ -165,7 +167,10 @@ public class BlockBackendDrainLincheckTest {
 
     @Test
     void brokenTwinFails() {
-        Twins.assertCaught("BlockBackendDrain",
-                () -> LinChecker.check(NoPollDrain.class, Budget.twin(Spec.class, 2, 2)));
+        Twins.assertCaught("BlockBackendDrain", () -> LinChecker.check(NoPollDrain.class, Budget.twinOn(
+                Spec.class, Scenarios.scenario(NoPollDrain.class,
+                        List.of(),
+                        List.of(List.of(call("drainedSection")), List.of(call("write", 1, 1))),
+                        List.of()))));
     }
 }

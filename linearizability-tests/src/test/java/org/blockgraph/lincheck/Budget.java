@@ -61,17 +61,6 @@ final class Budget {
                 .sequentialSpecification(spec);
     }
 
-    /** Model checking a broken twin: a small fixed budget is enough, and it must not grow with deep runs. */
-    static ModelCheckingOptions twin(Class<?> spec, int threads, int actorsPerThread) {
-        return new ModelCheckingOptions()
-                .iterations(10)
-                .invocationsPerIteration(100)
-                .threads(threads)
-                .actorsPerThread(actorsPerThread)
-                .sequentialSpecification(spec)
-                .invocationTimeout$lincheck(HANG_GUARD_MS);
-    }
-
     /**
      * Model checking a broken twin on the one hand-written scenario its bug needs (no random scenarios): the model
      * checker explores that scenario's interleavings in a fixed order, so the twin fails the same way on every run.

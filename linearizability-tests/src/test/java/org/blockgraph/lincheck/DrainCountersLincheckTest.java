@@ -1,5 +1,7 @@
 package org.blockgraph.lincheck;
 
+import static org.blockgraph.lincheck.Scenarios.call;
+
 import java.util.List;
 import java.util.Map;
 import org.blockgraph.drain.DrainInvariants;
@@ -202,7 +204,10 @@ public class DrainCountersLincheckTest {
 
     @Test
     void brokenTwinFails() {
-        Twins.assertCaught("DrainCounters",
-                () -> LinChecker.check(CheckOutsideLock.class, Budget.twin(Spec.class, 3, 2)));
+        Twins.assertCaught("DrainCounters", () -> LinChecker.check(CheckOutsideLock.class, Budget.twinOn(
+                Spec.class, Scenarios.scenario(CheckOutsideLock.class,
+                        List.of(call("drainedBegin", 1)),
+                        List.of(List.of(call("drainedEnd", 1)), List.of(call("drainedEnd", 1))),
+                        List.of()))));
     }
 }

@@ -1,5 +1,7 @@
 package org.blockgraph.lincheck;
 
+import static org.blockgraph.lincheck.Scenarios.call;
+
 import java.util.List;
 import org.blockgraph.drain.DrainInvariants;
 import org.blockgraph.graph.BlockGraph;
@@ -125,7 +127,10 @@ public class GraphLockLincheckTest {
 
     @Test
     void brokenTwinFails() {
-        Twins.assertCaught("GraphLock",
-                () -> LinChecker.check(UncheckedFastPath.class, Budget.twin(Spec.class, 2, 2)));
+        Twins.assertCaught("GraphLock", () -> LinChecker.check(UncheckedFastPath.class, Budget.twinOn(
+                Spec.class, Scenarios.scenario(UncheckedFastPath.class,
+                        List.of(),
+                        List.of(List.of(call("writeSection")), List.of(call("readSection"))),
+                        List.of()))));
     }
 }
