@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * against a started job with manual finalize and dismiss. The job's driver is mirror-like: it copies
  * {@link #UNITS} unit(s), goes READY, then idles until {@code complete} or a cancel, so every verb of the table is
  * legal in some reachable status. Its steps run on a {@link SteppedExecutor} (a ManualJobExecutor that Lincheck
- * can walk) that the {@link #step()} operation moves by one task (entry, or the completion's exit), so the job's own progress interleaves with the commands.
+ * can walk) that the {@link #step()} operation moves by one task (an entry, or the completion's exit), so the
+ * job's own progress interleaves with the commands.
  *
  * <p>Sequential specification ({@link Spec}): the job state machine of §6 written out once more, by itself: the
  * verb table ({@link JobVerb#allowedIn}, which JobTablesTest checks against upstream's), the status transitions,
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.Test;
  * legal status, a non-negative pause counter that covers the user pause, a parked job is PAUSED or STANDBY, and the
  * driver saw no step while the job was paused and no two steps at once.
  *
- * <p>Not linearizable, so not operations: two threads stepping the same job at once ({@code step} is in one
+ * <p>Not linearizable, so not operations: an unbalanced drain-side {@link Job#resume()} (a drain ends only a
+ * section it began; the core's check is {@code pauseCount > 0}, so an unbalanced one would end a user pause);
+ * two threads stepping the same job at once ({@code step} is in one
  * non-parallel group, as a job's entries never overlap: one thread's step could find the queue empty while the
  * other's entry still runs and is about to queue the next one); the wall clock (the rate limiter reads the
  * executor's fake clock, which no operation moves: time passing is not an atomic event of the job). A read of the
@@ -72,6 +75,8 @@ public class JobControlLincheckTest {
     final JobRegistry registry = new JobRegistry(executor, ControlLock.reentrant(), TraceSink.OFF);
     final MirrorLike driver = new MirrorLike();
     final Job job;
+    /** Drained sections open on the job's edge; touched only by the control group's thread. */
+    private int drainPauses;
 
     /** A started job with manual finalize and dismiss, its first entry queued. */
     public JobControlLincheckTest() {
@@ -125,21 +130,28 @@ public class JobControlLincheckTest {
         return command(job::dismiss);
     }
 
-    /** A drained job edge: pause without the verb table (QEMU's child_job_drained_begin). */
-    @Operation
+    /**
+     * A drained job edge begins: pause without the verb table (QEMU's child_job_drained_begin). Drains run on the
+     * control thread, hence the non-parallel group; {@code drainPauses} counts the sections open.
+     */
+    @Operation(nonParallelGroup = "control")
     public void drainPause() {
         job.pause();
+        drainPauses++;
     }
 
-    /** The end of a drained job edge (QEMU's child_job_drained_end); an unbalanced one is refused. */
-    @Operation
+    /**
+     * The drained job edge ends (QEMU's child_job_drained_end), if one is open ("none" otherwise: a drain ends
+     * only a section it began, so an unbalanced {@link Job#resume()} is not an operation; see docs/lincheck.md).
+     */
+    @Operation(nonParallelGroup = "control")
     public String drainResume() {
-        try {
-            job.resume();
-            return "ok";
-        } catch (IllegalStateException e) {
-            return "refused";
+        if (drainPauses == 0) {
+            return "none";
         }
+        drainPauses--;
+        job.resume();
+        return "ok";
     }
 
     @Operation
@@ -258,6 +270,7 @@ public class JobControlLincheckTest {
         private JobStatus status = JobStatus.RUNNING;
         private JobStatus statusBeforePause;
         private int pauseCount;
+        private int drainPauses;
         private boolean userPaused;
         private boolean paused;
         private boolean busy = true;
@@ -528,13 +541,15 @@ public class JobControlLincheckTest {
         }
 
         public void drainPause() {
+            drainPauses++;
             pauseLocked();
         }
 
         public String drainResume() {
-            if (pauseCount <= 0) {
-                return "refused";
+            if (drainPauses == 0) {
+                return "none";
             }
+            drainPauses--;
             resumeLocked();
             return "ok";
         }
