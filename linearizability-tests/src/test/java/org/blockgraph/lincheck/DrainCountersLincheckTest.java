@@ -1,6 +1,6 @@
 package org.blockgraph.lincheck;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.blockgraph.lincheck.Scenarios.call;
 
 import java.util.List;
 import java.util.Map;
@@ -10,7 +10,6 @@ import org.blockgraph.graph.Node;
 import org.blockgraph.graph.Permission;
 import org.blockgraph.io.BlockBackend;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.kotlinx.lincheck.LincheckAssertionError;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
 import org.jetbrains.kotlinx.lincheck.annotations.StateRepresentation;
@@ -205,8 +204,10 @@ public class DrainCountersLincheckTest {
 
     @Test
     void brokenTwinFails() {
-        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
-                () -> LinChecker.check(CheckOutsideLock.class, Budget.twin(Spec.class, 3, 2)));
-        Reports.record("DrainCounters", e);
+        Twins.assertCaught("DrainCounters", () -> LinChecker.check(CheckOutsideLock.class, Budget.twinOn(
+                Spec.class, Scenarios.scenario(CheckOutsideLock.class,
+                        List.of(call("drainedBegin", 1)),
+                        List.of(List.of(call("drainedEnd", 1)), List.of(call("drainedEnd", 1))),
+                        List.of()))));
     }
 }

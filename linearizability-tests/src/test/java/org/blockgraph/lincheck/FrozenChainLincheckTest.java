@@ -1,5 +1,7 @@
 package org.blockgraph.lincheck;
 
+import static org.blockgraph.lincheck.Scenarios.call;
+
 import java.util.List;
 import java.util.Map;
 import org.blockgraph.drain.DrainInvariants;
@@ -33,10 +35,11 @@ import org.junit.jupiter.api.Test;
  * linearizable because each runs entirely under the control lock (which is reentrant, so the composite can hold
  * it across its three core calls).
  *
- * <p>No broken twin yet. The planned one (the composite {@code insertFilter} taking the control lock per core call
- * instead of across the three, so another thread can change a chain that should stay frozen) made Lincheck 2.39
- * itself fail with an {@code InvocationTargetException} / "Check failed" instead of a {@code LincheckAssertionError}
- * on this machine; see docs/lincheck.md.
+ * <p>Broken twin ({@link LockPerCall}): the composite {@code insertFilter} takes the control lock per core call
+ * (unfreeze, insert, re-freeze each lock and unlock) instead of across the three, so another thread can change,
+ * between the unfreeze and the re-freeze, a chain that should have stayed frozen: a {@code setBacking} that the
+ * frozen link must refuse succeeds. Checked on the one scenario the bug needs (frozen chain; insertFilter against
+ * setBacking; then the chain).
  */
 @Param(name = "target", gen = IntGen.class, conf = "0:1")
 public class FrozenChainLincheckTest {
@@ -46,6 +49,11 @@ public class FrozenChainLincheckTest {
     private final Node alt = graph.addNode("alt", new CellDriver(1));
     private final Node top = graph.addNode("top", new CowDriver(512, 512),
             Map.of("file", graph.addNode("top-file", new CellDriver(1)), "backing", base));
+
+    /** The twin's planted bug (a method: JUnit wants one constructor). */
+    boolean lockPerCall() {
+        return false;
+    }
 
     @Operation
     public String freeze() {
@@ -79,6 +87,9 @@ public class FrozenChainLincheckTest {
 
     @Operation
     public String insertFilter() {
+        if (lockPerCall()) {
+            return insertFilterComposite();
+        }
         control.lock();
         try {
             return insertFilterComposite();
@@ -152,9 +163,18 @@ public class FrozenChainLincheckTest {
         }
     }
 
+    /**
+     * Lincheck asks for the state at arbitrary points of a trace, also while another thread is half way through a
+     * graph change (a twin's, without the lock it should hold): a chain read then may fail, and says so instead of
+     * failing the report.
+     */
     @StateRepresentation
     public String state() {
-        return "top>" + describeChain();
+        try {
+            return "top>" + describeChain();
+        } catch (RuntimeException e) {
+            return "top>(changing: " + e.getClass().getSimpleName() + ")";
+        }
     }
 
     /** The sequential machine: a target, filters stacked above it, and a frozen flag. */
@@ -203,6 +223,24 @@ public class FrozenChainLincheckTest {
      * graph): with Lincheck's default threshold a single insertFilter was reported as "The execution has hung".
      */
     private static final int LONG_OPERATION = 2000;
+
+    /** The broken twin: the owner's unfreeze-insert-refreeze without holding the control lock across it. */
+    public static class LockPerCall extends FrozenChainLincheckTest {
+        @Override
+        boolean lockPerCall() {
+            return true;
+        }
+    }
+
+    @Test
+    void brokenTwinFails() {
+        Twins.assertCaught("FrozenChain", () -> LinChecker.check(LockPerCall.class, Budget.twinOn(Spec.class,
+                Scenarios.scenario(LockPerCall.class,
+                        List.of(call("freeze")),
+                        List.of(List.of(call("insertFilter")), List.of(call("setBacking", 1))),
+                        List.of(call("chain"))))
+                .hangingDetectionThreshold(LONG_OPERATION)));
+    }
 
     @Test
     void modelChecking() {
