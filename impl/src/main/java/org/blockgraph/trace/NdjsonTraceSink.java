@@ -111,6 +111,16 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
      * of the threads that will submit I/O.
      */
     public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads) {
+        return header(graph, threads, java.util.List.of());
+    }
+
+    /**
+     * As {@link #header(BlockGraph, java.util.List)}, also declaring {@code futureNodes}: names of nodes the run may
+     * create later. spec/drain has a fixed node set, so such a node is, for the spec, a live node without edges from
+     * the start (and its quiesce counter, drain_all's share, is what Java gives a node created then).
+     */
+    public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads,
+                                             java.util.List<String> futureNodes) {
         GraphState st = graph.state();
         java.util.List<String> nodes = new java.util.ArrayList<>();
         java.util.List<Map<String, Object>> edges = new java.util.ArrayList<>();
@@ -127,6 +137,11 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
                 blks.add(kindName[1]);
             }
             edges.add(Map.of("parent", kindName[1], "parentKind", kindName[0], "role", e.name(), "child", e.child()));
+        }
+        for (String f : futureNodes) {
+            if (!nodes.contains(f)) {
+                nodes.add(f);
+            }
         }
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("spec", "drain");
