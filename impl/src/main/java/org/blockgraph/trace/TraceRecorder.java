@@ -56,6 +56,12 @@ public final class TraceRecorder implements AutoCloseable {
         /** The core as it is. */
         CORRECT,
         /**
+         * The core as it is, driven sequentially: each guest request completes before the next command and is
+         * issued only while nothing is drained (the recorder's first cut). Its traces depend on the choices only,
+         * which doctored-trace tests need.
+         */
+        SEQUENTIAL_IO,
+        /**
          * Request queuing disabled ({@code blk_set_disable_request_queuing}) and guest I/O issued inside drained
          * sections, so requests run on drained nodes (spec: GraphRdlock is not enabled while quiesced).
          */
@@ -283,6 +289,7 @@ public final class TraceRecorder implements AutoCloseable {
             boolean room = queued.get(t).size() < MAX_QUEUED || !drained;
             boolean allowed = switch (variant) {
                 case CORRECT -> room;
+                case SEQUENTIAL_IO -> !drained;
                 case IO_WHILE_DRAINED -> true;
                 case DRAIN_ENDS_EARLY -> !drained;
             };
@@ -550,7 +557,7 @@ public final class TraceRecorder implements AutoCloseable {
         }));
         if (held != null) {
             awaitLatch(held); // the request now waits just before its ReqComplete, holding its references
-        } else if (variant == Variant.IO_WHILE_DRAINED) {
+        } else if (variant == Variant.IO_WHILE_DRAINED || variant == Variant.SEQUENTIAL_IO) {
             await(q.pollLast()); // synchronous, so the request runs inside the sections open now
         }
     }
