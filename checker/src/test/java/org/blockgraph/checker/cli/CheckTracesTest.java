@@ -43,11 +43,11 @@ class CheckTracesTest {
 
     @Test
     void tracesRunAfterTheModelsWithASecondTableAndJsonRows() throws Exception {
-        Run r = check(Fixtures.repoRoot().resolve("spec"), "--model", MODEL, "--traces", "1", "--trace-steps", "30",
+        Run r = check(Fixtures.repoRoot().resolve("spec"), "--model", MODEL, "--traces", "1", "--trace-steps", "20",
                 "--json");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.err().contains("family     seed  steps  events  verdict"), r.err());
-        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("drain         1     30 ") && l.contains("accepted")),
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("drain         1     20 ") && l.contains("accepted")),
                 r.err());
         assertTrue(r.err().contains("1 trace: 1 accepted, "), r.err());
         JsonNode rows = new ObjectMapper().readTree(r.out());
@@ -58,7 +58,7 @@ class CheckTracesTest {
         assertEquals("drain", t.get("family").asText());
         assertEquals("accepted", t.get("verdict").asText());
         assertTrue(t.get("match").asBoolean());
-        assertTrue(t.get("events").asLong() > 30, t.toString());
+        assertTrue(t.get("events").asLong() > 20, t.toString());
         assertTrue(Files.isRegularFile(Path.of(t.get("trace").asText())));
         assertEquals(rows, new ObjectMapper().readTree(tmp.resolve("report/results.json").toFile()));
     }
