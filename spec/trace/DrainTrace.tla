@@ -26,6 +26,25 @@ TraceInitChild == [s \in Slots |-> IF s \in DOMAIN TraceEdges THEN TraceEdges[s]
 \* Only the AioContextList design reads HomeThread; the trace runs the Upstream design.
 TraceHomeThread == [b \in Blks |-> CHOOSE t \in Threads : TRUE]
 
+\* Speed only.  The generated cfg also overrides Slots with TraceSlots (DrainTraceData): the
+\* slots of the header's edges and of the graph-change events.  A slot no event names stays
+\* None in every behaviour that matches the trace, so dropping it changes no matched step,
+\* and the quiesce propagation costs about Nodes * Slots^2 per drain_all or writer step.
+\* Fixpoint forms of DrainGraph's closures, for speed only: the generated cfg overrides
+\* Above and Below with these (Above <- TraceAbove).  DrainGraph iterates Cardinality(Nodes)
+\* times whatever the graph; these stop as soon as the set stops growing, which gives the
+\* same set (every iteration only adds, and a fixpoint is reached within Cardinality(Nodes)
+\* steps).  A trace declares every node a run may create, so Nodes is larger than the graph.
+RECURSIVE TraceUp(_, _), TraceDown(_, _)
+TraceUp(ch, S) ==
+    LET T == S \cup {Parent(s) : s \in {x \in Slots : ch[x] \in S /\ Parent(x) \in Nodes}}
+    IN  IF T = S THEN S ELSE TraceUp(ch, T)
+TraceDown(ch, S) ==
+    LET T == S \cup UNION {ChildNodes(ch, m) : m \in S}
+    IN  IF T = S THEN S ELSE TraceDown(ch, T)
+TraceAbove(ch, n) == TraceUp(ch, {n})
+TraceBelow(ch, n) == TraceDown(ch, {n})
+
 \* The event the next step must match.
 E == Trace[i + 1]
 

@@ -11,16 +11,17 @@ import org.blockgraph.graph.Child;
 import org.blockgraph.graph.Node;
 import org.blockgraph.graph.ParentKind;
 import org.blockgraph.io.BlockBackend;
+import org.blockgraph.lock.GraphLock;
 
 /**
  * The invariants of spec/drain ({@code Drain.tla}), one method each in lowerCamelCase, checked on a live graph.
  * Each takes the control lock, so it sees the graph between control operations (where the spec's atomic steps
  * have completed), and returns the violations it found as readable strings (empty when the invariant holds).
  *
- * <p>Not checked here: {@code TypeOK} (Java's types), {@code NoUseAfterFreeInv} (the JVM has no use after free;
- * requests hold the read lock over their whole path), {@code NoReaderDuringWriteInv} (asserted by the write lock
- * itself: {@code GraphLock.wrlock} returns only with no reader), and the job half of {@code CallbackOnceInv} and
- * {@code DrainedQuietInv}, which the job framework checks with its own counters.
+ * <p>Not checked here: {@code TypeOK} (Java's types) and the job half of {@code CallbackOnceInv} and
+ * {@code DrainedQuietInv}, which the job framework checks with its own counters. {@code NoUseAfterFreeInv} is
+ * checked on the Java structures that stand for freed memory: a deleted node still linked from an edge, a node
+ * list or a BlockBackend. {@code NoReaderDuringWriteInv} is checked on the graph lock's counters.
  */
 public final class DrainInvariants {
     private DrainInvariants() {
@@ -34,7 +35,72 @@ public final class DrainInvariants {
         out.addAll(drainBalanceInv(g, blks));
         out.addAll(callbackOnceInv(blks));
         out.addAll(drainedQuietInv(g));
+        out.addAll(noReaderDuringWriteInv(g));
+        out.addAll(noUseAfterFreeInv(g, blks));
         return out;
+    }
+
+    /**
+     * No reader holds the graph lock while the writer does. Checked when the calling thread holds the write lock
+     * (a writer's own check, e.g. from a graph change's body) and otherwise on the lock's flags: a reader may hold
+     * the lock only while no writer does.
+     */
+    public static List<String> noReaderDuringWriteInv(BlockGraph g) {
+        List<String> out = new ArrayList<>();
+        GraphLock lock = g.graphLock();
+        if (lock.isWriteLockedByCurrentThread() && lock.readerCount() != 0) {
+            out.add("noReaderDuringWriteInv: " + lock.readerCount() + " readers while the write lock is held");
+        }
+        return out;
+    }
+
+    /**
+     * Nothing refers to a deleted node or a vanished edge: every node in the graph's list is live and registered,
+     * every edge of a live node points at a live node of this graph and is in that node's parent list, and every
+     * BlockBackend's root edge points at a live node that lists it as a parent.
+     */
+    public static List<String> noUseAfterFreeInv(BlockGraph g, List<BlockBackend> blks) {
+        List<String> out = new ArrayList<>();
+        g.controlLock().lock();
+        try {
+            Set<Node> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            live.addAll(g.nodes());
+            for (Node n : live) {
+                if (n.isRemoved() || g.findNode(n.name()) != n) {
+                    out.add("noUseAfterFreeInv: deleted node " + n.name() + " still in the graph");
+                }
+                for (Child c : n.children()) {
+                    checkEdge(c, live, out);
+                }
+                for (Child c : n.parents()) {
+                    if (c.node() != n) {
+                        out.add("noUseAfterFreeInv: " + n.name() + " lists a parent edge " + c + " that left it");
+                    }
+                    Node pn = c.parentNode();
+                    if (pn != null && !live.contains(pn)) {
+                        out.add("noUseAfterFreeInv: " + n.name() + " has deleted parent " + pn.name());
+                    }
+                }
+            }
+            for (BlockBackend b : blks) {
+                Child r = b.rootEdge();
+                if (r != null) {
+                    checkEdge(r, live, out);
+                }
+            }
+        } finally {
+            g.controlLock().unlock();
+        }
+        return out;
+    }
+
+    private static void checkEdge(Child c, Set<Node> live, List<String> out) {
+        Node t = c.node();
+        if (t == null || !live.contains(t) || t.isRemoved()) {
+            out.add("noUseAfterFreeInv: edge " + c + " points at a deleted node");
+        } else if (!t.parents().contains(c)) {
+            out.add("noUseAfterFreeInv: edge " + c + " is not in " + t.name() + "'s parent list");
+        }
     }
 
     private static int quiescedChildEdges(Node n) {

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.blockgraph.lock.AioWait;
 import org.blockgraph.lock.ControlLock;
@@ -957,16 +959,47 @@ public final class BlockGraph {
     }
 
     private void beginDirect(Node bs) {
-        bs.directDrains++;
-        drainedBeginQuiesce(bs, null);
-        if (trace.enabled()) {
-            trace.emit(SpecAction.DrainedBegin, Map.of("node", bs.name()), qcProjection());
+        boolean tr = trace.enabled();
+        if (tr) {
+            trace.order().lock(); // the quiesce and its event: one step for the I/O threads' checks (diary 3)
         }
-        wait.waitWhile(() -> drainPoll(bs, null, false), () -> {
-            if (trace.enabled()) {
-                trace.emit(SpecAction.DrainPollDone, Map.of("node", bs.name()), qcProjection());
+        try {
+            bs.directDrains++;
+            drainedBeginQuiesce(bs, null);
+            if (tr) {
+                trace.emit(SpecAction.DrainedBegin, Map.of("node", bs.name()), qcProjection());
             }
-        });
+        } finally {
+            if (tr) {
+                trace.order().unlock();
+            }
+        }
+        pollUntilQuiet(() -> drainPoll(bs, null, false), tr, SpecAction.DrainPollDone, Map.of("node", bs.name()));
+    }
+
+    /**
+     * Waits while {@code busy}; traced, the last check and the {@code done} event are one step under the trace's
+     * order lock, so no I/O event (a {@code BlkSubmit}, say) can fall between the check that found everything
+     * quiet and the event that says so.
+     */
+    private void pollUntilQuiet(BooleanSupplier busy, boolean tr, SpecAction done, Map<String, Object> args) {
+        if (!tr) {
+            wait.waitWhile(busy, null);
+            return;
+        }
+        Lock order = trace.order();
+        while (true) {
+            wait.waitWhile(busy, null);
+            order.lock();
+            try {
+                if (!busy.getAsBoolean()) {
+                    trace.emit(done, args, qcProjection());
+                    return;
+                }
+            } finally {
+                order.unlock();
+            }
+        }
     }
 
     /**
@@ -987,10 +1020,20 @@ public final class BlockGraph {
     }
 
     private void endDirect(Node bs) {
-        bs.directDrains--;
-        drainedEndInternal(bs, null);
-        if (trace.enabled()) {
-            trace.emit(SpecAction.DrainedEnd, Map.of("node", bs.name()), qcProjection());
+        boolean tr = trace.enabled();
+        if (tr) {
+            trace.order().lock();
+        }
+        try {
+            bs.directDrains--;
+            drainedEndInternal(bs, null);
+            if (tr) {
+                trace.emit(SpecAction.DrainedEnd, Map.of("node", bs.name()), qcProjection());
+            }
+        } finally {
+            if (tr) {
+                trace.order().unlock();
+            }
         }
     }
 
@@ -999,25 +1042,31 @@ public final class BlockGraph {
         control.lock();
         try {
             noPollUnderWriteLock();
-            drainAllCount++;
-            for (Node n : nodes) {
-                drainedBeginQuiesce(n, null);
+            boolean tr = trace.enabled();
+            if (tr) {
+                trace.order().lock();
             }
-            if (trace.enabled()) {
-                trace.emit(SpecAction.DrainAllBegin, Map.of(), qcProjection());
+            try {
+                drainAllCount++;
+                for (Node n : nodes) {
+                    drainedBeginQuiesce(n, null);
+                }
+                if (tr) {
+                    trace.emit(SpecAction.DrainAllBegin, Map.of(), qcProjection());
+                }
+            } finally {
+                if (tr) {
+                    trace.order().unlock();
+                }
             }
-            wait.waitWhile(() -> {
+            pollUntilQuiet(() -> {
                 for (Node n : nodes) {
                     if (drainPoll(n, null, true)) {
                         return true;
                     }
                 }
                 return false;
-            }, () -> {
-                if (trace.enabled()) {
-                    trace.emit(SpecAction.DrainAllPollDone, Map.of(), qcProjection());
-                }
-            });
+            }, tr, SpecAction.DrainAllPollDone, Map.of());
         } finally {
             control.unlock();
         }
@@ -1030,12 +1079,22 @@ public final class BlockGraph {
             if (drainAllCount == 0) {
                 throw new IllegalStateException("no drain_all section to end");
             }
-            for (Node n : nodes) {
-                drainedEndInternal(n, null);
+            boolean tr = trace.enabled();
+            if (tr) {
+                trace.order().lock();
             }
-            drainAllCount--;
-            if (trace.enabled()) {
-                trace.emit(SpecAction.DrainAllEnd, Map.of(), qcProjection());
+            try {
+                for (Node n : nodes) {
+                    drainedEndInternal(n, null);
+                }
+                drainAllCount--;
+                if (tr) {
+                    trace.emit(SpecAction.DrainAllEnd, Map.of(), qcProjection());
+                }
+            } finally {
+                if (tr) {
+                    trace.order().unlock();
+                }
             }
         } finally {
             control.unlock();
@@ -1127,16 +1186,33 @@ public final class BlockGraph {
      */
     private <T> T withWriteLock(Supplier<T> body) {
         noPollUnderWriteLock();
-        drainAllCount++;
-        for (Node n : nodes) {
-            drainedBeginQuiesce(n, null);
-        }
-        if (trace.enabled()) {
-            trace.emit(SpecAction.GraphWrlockBegin, Map.of(), qcProjection());
+        // Traced, the trace's order lock is held over each of the writer's quiesce changes and its event, and
+        // from GraphWrlock to GraphWrunlock (the body's graph changes, the unlock and the un-quiesce), never over
+        // the wait for readers: an I/O thread's drain check then sees either all of a step or none of it.
+        boolean tr = trace.enabled();
+        Lock order = trace.order();
+        if (tr) {
+            order.lock();
         }
         try {
+            drainAllCount++;
+            for (Node n : nodes) {
+                drainedBeginQuiesce(n, null);
+            }
+            if (tr) {
+                trace.emit(SpecAction.GraphWrlockBegin, Map.of(), qcProjection());
+            }
+        } finally {
+            if (tr) {
+                order.unlock();
+            }
+        }
+        boolean ordered = false;
+        try {
             graphLock.wrlock();
-            if (trace.enabled()) {
+            if (tr) {
+                order.lock();
+                ordered = true;
                 trace.emit(SpecAction.GraphWrlock, Map.of(), qcProjection());
             }
             try {
@@ -1145,12 +1221,22 @@ public final class BlockGraph {
                 graphLock.wrunlock();
             }
         } finally {
-            for (Node n : nodes) {
-                drainedEndInternal(n, null);
+            if (tr && !ordered) {
+                order.lock();
+                ordered = true;
             }
-            drainAllCount--;
-            if (trace.enabled()) {
-                trace.emit(SpecAction.GraphWrunlock, Map.of(), qcProjection());
+            try {
+                for (Node n : nodes) {
+                    drainedEndInternal(n, null);
+                }
+                drainAllCount--;
+                if (tr) {
+                    trace.emit(SpecAction.GraphWrunlock, Map.of(), qcProjection());
+                }
+            } finally {
+                if (ordered) {
+                    order.unlock();
+                }
             }
         }
     }

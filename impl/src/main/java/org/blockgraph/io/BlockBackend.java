@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blockgraph.graph.BlockGraph;
 import org.blockgraph.graph.BlockIoException;
@@ -74,6 +75,7 @@ public final class BlockBackend implements Parent {
      */
     private long restartEpoch;
     private volatile boolean disableRequestQueuing;
+    private volatile boolean pollIgnoresInFlight;
     private volatile DeviceOps devOps = new DeviceOps() { };
     private final int maxQueueDepth;
     private final Semaphore slots;
@@ -160,6 +162,16 @@ public final class BlockBackend implements Parent {
         disableRequestQueuing = disable;
     }
 
+    /**
+     * A deliberately broken variant, for tests of the checkers only: the BlockBackend's drained_poll no longer
+     * reports its in-flight requests, so a drain can end while a request that passed its drain check has not yet
+     * entered the graph (it then runs inside the drained section). The invariant oracle or trace validation must
+     * catch it (spec/drain: DrainPollDone is not enabled while a BlockBackend above has a request in flight).
+     */
+    public void setPollIgnoresInFlight(boolean broken) {
+        pollIgnoresInFlight = broken;
+    }
+
     /** Installs device callbacks. */
     public void setDeviceOps(DeviceOps ops) {
         devOps = ops == null ? new DeviceOps() { } : ops;
@@ -233,7 +245,7 @@ public final class BlockBackend implements Parent {
 
     @Override
     public boolean drainedPoll(Child edge) {
-        return devOps.drainedPoll() || inFlight.get() != 0;
+        return devOps.drainedPoll() || (!pollIgnoresInFlight && inFlight.get() != 0);
     }
 
     @Override
@@ -353,33 +365,67 @@ public final class BlockBackend implements Parent {
             dispatch(type, offset, len, buf, off, flags); // benchmark-only: no lock, no accounting, no parking
             return;
         }
+        // Tracing is decided once per request, so a request's lock discipline never changes half way.
+        final boolean tr = trace.enabled();
         long id = 0;
-        inFlight.incrementAndGet(); // volatile RMW, then volatile read of quiesceCounter (Dekker with drain)
-        try {
-            if (trace.enabled()) {
-                id = requestSeq.incrementAndGet();
+        if (tr) {
+            id = requestSeq.incrementAndGet();
+            Lock order = trace.order();
+            order.lock(); // BlkSubmit atomic with a drain poll's last check (DrainPollDone)
+            try {
+                inFlight.incrementAndGet();
                 trace.emit(SpecAction.BlkSubmit, Map.of("blk", describe(), "req", id,
                         "thread", Thread.currentThread().getName(), "op", type.name()),
                         Map.of("blkInFlight", inFlight.get()));
+            } finally {
+                order.unlock();
             }
-            waitWhileDrained(id);
-            graphLock.rdlock();
-            if (trace.enabled()) {
-                trace.emit(SpecAction.GraphRdlock, Map.of("thread", Thread.currentThread().getName(), "req", id,
-                        "blk", describe()), Map.of("blkInFlight", inFlight.get()));
-            }
+        } else {
+            inFlight.incrementAndGet(); // volatile RMW, then volatile read of quiesceCounter (Dekker with drain)
+        }
+        try {
+            enter(id, tr);
             try {
                 dispatch(type, offset, len, buf, off, flags);
             } finally {
+                if (tr) {
+                    // Before the read unlock: a writer's GraphWrlock (Readers = {}) can only follow (diary 1).
+                    trace.emit(SpecAction.ReqComplete, Map.of("blk", describe(), "req", id),
+                            Map.of("blkInFlight", inFlight.get() - 1));
+                }
                 graphLock.rdunlock();
             }
         } finally {
-            if (trace.enabled()) {
-                trace.emit(SpecAction.ReqComplete, Map.of("blk", describe(), "req", id),
-                        Map.of("blkInFlight", inFlight.get() - 1));
-            }
             inFlight.decrementAndGet();
             graph.aioWait().kick();
+        }
+    }
+
+    /**
+     * Waits while drained, then takes the graph read lock (spec {@code GraphRdlock}). Untraced: the drain check,
+     * then the lock. Traced: the check, the lock, then the check again together with the emit under the order lock,
+     * so the event cannot land after a {@code DrainedBegin} that it logically precedes (diary 3); if a drain began
+     * between the check and the lock, the lock is given back and the request parks.
+     */
+    private void enter(long id, boolean tr) {
+        while (true) {
+            waitWhileDrained(id, tr);
+            graphLock.rdlock();
+            if (!tr) {
+                return;
+            }
+            Lock order = trace.order();
+            order.lock();
+            try {
+                if (quiesceCounter.get() == 0 || disableRequestQueuing) {
+                    trace.emit(SpecAction.GraphRdlock, Map.of("thread", Thread.currentThread().getName(), "req", id,
+                            "blk", describe()), Map.of("blkInFlight", inFlight.get()));
+                    return;
+                }
+            } finally {
+                order.unlock();
+            }
+            graphLock.rdunlock();
         }
     }
 
@@ -411,33 +457,63 @@ public final class BlockBackend implements Parent {
         }
     }
 
-    /** {@code blk_wait_while_drained}, as a loop so a drain that begins as we resume is honoured too. */
-    private void waitWhileDrained(long id) {
+    /**
+     * {@code blk_wait_while_drained}, as a loop so a drain that begins as we resume is honoured too. Traced, the
+     * park check and {@code BlkPark} (emitted before the in-flight reference is dropped, so no drain poll can
+     * finish first: diary 2), and the restart check and {@code BlkUnpark} are each one step under the order lock
+     * (diary 3); a request woken by a restart that finds a new drained section already begun stays parked.
+     */
+    private void waitWhileDrained(long id, boolean tr) {
         while (quiesceCounter.get() > 0 && !disableRequestQueuing) {
+            Lock order = tr ? trace.order() : null;
+            if (tr) {
+                order.lock(); // taken before queuedLock, always
+            }
+            boolean orderHeld = tr;
             queuedLock.lock();
             try {
                 if (quiesceCounter.get() == 0) {
-                    break;
+                    continue; // the loop condition now ends the wait
                 }
                 parked.incrementAndGet();
+                if (tr) {
+                    trace.emit(SpecAction.BlkPark, Map.of("blk", describe(), "req", id),
+                            Map.of("blkInFlight", inFlight.get() - 1));
+                    order.unlock();
+                    orderHeld = false;
+                }
                 inFlight.decrementAndGet();
                 graph.aioWait().kick();
-                if (trace.enabled()) {
-                    trace.emit(SpecAction.BlkPark, Map.of("blk", describe(), "req", id),
-                            Map.of("blkInFlight", inFlight.get()));
-                }
                 long epoch = restartEpoch;
-                while (quiesceCounter.get() > 0 || restartEpoch == epoch) {
-                    unquiesced.awaitUninterruptibly();
+                while (true) {
+                    while (quiesceCounter.get() > 0 || restartEpoch == epoch) {
+                        unquiesced.awaitUninterruptibly();
+                    }
+                    if (!tr) {
+                        break;
+                    }
+                    queuedLock.unlock(); // re-take in lock order: the order lock first
+                    order.lock();
+                    orderHeld = true;
+                    queuedLock.lock();
+                    if (quiesceCounter.get() == 0) {
+                        break;
+                    }
+                    order.unlock(); // a new drained section began: wait for its restart
+                    orderHeld = false;
+                    epoch = restartEpoch;
                 }
                 inFlight.incrementAndGet();
                 parked.decrementAndGet();
-                if (trace.enabled()) {
+                if (tr) {
                     trace.emit(SpecAction.BlkUnpark, Map.of("blk", describe(), "req", id),
                             Map.of("blkInFlight", inFlight.get()));
                 }
             } finally {
                 queuedLock.unlock();
+                if (orderHeld) {
+                    order.unlock();
+                }
             }
         }
     }

@@ -18,10 +18,10 @@ import org.blockgraph.graph.GraphState;
  * threads, the initial graph) of the trace spec (spec/trace/DrainTrace.tla).
  *
  * <p>Order: {@link #emit} takes the sequence number and writes the line under this sink's monitor, so the file
- * order is the order of the {@code emit} calls. That order is the order of the actions exactly when every action's
- * emit runs inside the critical section that commits it; the control-thread actions (drain, graph lock, graph
- * changes) do, under the control lock; the I/O-thread actions do not all do (see docs/trace-validation.md,
- * divergence diary).
+ * order is the order of the {@code emit} calls. That order is the order of the actions because every action's
+ * emit runs inside the critical section that commits it: the control-thread actions under the control lock, and,
+ * where an I/O thread's check and a control thread's quiesce race, both under {@link #order()} (see
+ * docs/trace-validation.md, divergence diary 1-3).
  *
  * <p>Recording starts with {@link #start}: events emitted before (building the initial graph) are not recorded,
  * because the trace spec begins from the graph the header describes.
@@ -32,6 +32,7 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final Writer out;
+    private final java.util.concurrent.locks.ReentrantLock order = new java.util.concurrent.locks.ReentrantLock();
     /** Plain under the monitor; volatile so that {@link #enabled()} is a cheap unlocked read. */
     private volatile boolean recording;
     /** Guarded by this. */
@@ -45,6 +46,11 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
     @Override
     public boolean enabled() {
         return recording;
+    }
+
+    @Override
+    public java.util.concurrent.locks.Lock order() {
+        return order;
     }
 
     /** Writes the header line and starts recording. */
@@ -105,6 +111,16 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
      * of the threads that will submit I/O.
      */
     public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads) {
+        return header(graph, threads, java.util.List.of());
+    }
+
+    /**
+     * As {@link #header(BlockGraph, java.util.List)}, also declaring {@code futureNodes}: names of nodes the run may
+     * create later. spec/drain has a fixed node set, so such a node is, for the spec, a live node without edges from
+     * the start (and its quiesce counter, drain_all's share, is what Java gives a node created then).
+     */
+    public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads,
+                                             java.util.List<String> futureNodes) {
         GraphState st = graph.state();
         java.util.List<String> nodes = new java.util.ArrayList<>();
         java.util.List<Map<String, Object>> edges = new java.util.ArrayList<>();
@@ -121,6 +137,11 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
                 blks.add(kindName[1]);
             }
             edges.add(Map.of("parent", kindName[1], "parentKind", kindName[0], "role", e.name(), "child", e.child()));
+        }
+        for (String f : futureNodes) {
+            if (!nodes.contains(f)) {
+                nodes.add(f);
+            }
         }
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("spec", "drain");

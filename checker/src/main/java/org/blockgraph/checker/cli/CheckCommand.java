@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -39,6 +41,8 @@ import org.blockgraph.checker.tlc.OutcomeKind;
 import org.blockgraph.checker.tlc.Progress;
 import org.blockgraph.checker.tlc.SpecError;
 import org.blockgraph.checker.tlc.TlcJar;
+import org.blockgraph.checker.trace.TraceCheck;
+import org.blockgraph.checker.trace.TraceRecorders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,12 +50,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code blockgraph check}: runs TLC over the models of {@code spec/manifest.json} and reports whether each one
- * reproduces its recorded result and counts. Exit 0 when all match, 1 on any mismatch, 2 on a usage or manifest
+ * reproduces its recorded result and counts, then records seeded traces of the core per trace family and validates
+ * them with TLC ({@link TraceCheck}). Exit 0 when all match and every trace is accepted, 1 on any mismatch or rejected
+ * trace, 2 on a usage or manifest
  * error (nothing is run then).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Run TLC over the models of spec/manifest.json and compare each result with the manifest.",
-            "Exit codes: 0 all models matched, 1 some model did not match, 2 usage or manifest error."})
+        description = {"Run TLC over the models of spec/manifest.json and compare each result with the manifest,",
+            "then record seeded traces of the Java core and validate them against the trace specs.",
+            "Exit codes: 0 all models matched and all traces were accepted, 1 some model did not match or some"
+                    + " trace was rejected, 2 usage or manifest error."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -120,6 +128,17 @@ public final class CheckCommand implements Callable<Integer> {
             + " manifest's simulate seed, else random; printed).")
     Long seed;
 
+    @Option(names = "--traces", paramLabel = "N", description = "After the models, record N seeded traces per trace"
+            + " family on the real core and validate each with TLC (default: 3; 0 or --no-traces: none; with --model"
+            + " only when given).")
+    Integer traces;
+
+    @Option(names = "--no-traces", description = "Skip trace validation.")
+    boolean noTraces;
+
+    @Option(names = "--trace-steps", paramLabel = "K", description = "Generated commands per trace (default: 60).")
+    int traceSteps = 60;
+
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     @Override
@@ -140,6 +159,15 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (!Files.isDirectory(dir)) {
             return usageError(err, "spec folder " + dir + " does not exist");
+        }
+        if (traces != null && traces < 0) {
+            return usageError(err, "--traces must be at least 0, was " + traces);
+        }
+        if (traceSteps < 1) {
+            return usageError(err, "--trace-steps must be at least 1, was " + traceSteps);
+        }
+        if (traces != null && noTraces) {
+            return usageError(err, "--traces and --no-traces contradict each other");
         }
         if (workers != null && workers < 1) {
             return usageError(err, "--workers must be at least 1, was " + workers);
@@ -279,14 +307,68 @@ public final class CheckCommand implements Callable<Integer> {
             human.print(ResultTable.render(rows));
         }
         human.flush();
+        List<TraceCheck.Row> traceRows = runTraces(dir, jar.get(), outputDir, human);
+        List<Object> jsonRows = new ArrayList<>(rows);
+        for (TraceCheck.Row t : traceRows) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("kind", "trace");
+            o.put("family", t.family());
+            o.put("seed", t.seed());
+            o.put("steps", t.steps());
+            o.put("events", t.events());
+            o.put("verdict", t.verdict());
+            o.put("match", t.accepted());
+            o.put("seconds", Math.round(t.seconds() * 10) / 10.0);
+            o.put("eventsPerSecond", Math.round(t.eventsPerSecond()));
+            o.put("trace", t.file().toString());
+            jsonRows.add(o);
+        }
         if (json) {
-            stdout.println(JSON.writeValueAsString(rows));
+            stdout.println(JSON.writeValueAsString(jsonRows));
             stdout.flush();
         }
         if (reportDir != null) {
-            writeReport(outputDir, rows, human);
+            writeReport(outputDir, rows, jsonRows, human);
         }
-        return results.stream().allMatch(ModelResult::matches) ? Main.EXIT_OK : Main.EXIT_MISMATCH;
+        boolean ok = results.stream().allMatch(ModelResult::matches)
+                && traceRows.stream().allMatch(TraceCheck.Row::accepted);
+        return ok ? Main.EXIT_OK : Main.EXIT_MISMATCH;
+    }
+
+    /**
+     * TLC over every model, then trace validation: N seeded traces per registered trace family, recorded on the
+     * real core and validated against the family's trace spec. Skipped with --no-traces, --traces 0, in the
+     * simulation and distributed modes, with --model unless --traces is given, and for a family whose trace spec
+     * the spec folder lacks (a note says so).
+     */
+    private List<TraceCheck.Row> runTraces(Path dir, Path jar, Path outputDir, PrintWriter human)
+            throws IOException, InterruptedException {
+        int n = traces != null ? traces : (models.isEmpty() ? 3 : 0);
+        if (noTraces || n == 0 || simulate != null || distributed || serverOnly) {
+            return List.of();
+        }
+        List<TraceCheck.Row> out = new ArrayList<>();
+        TraceCheck tc = new TraceCheck(dir, jar);
+        human.println();
+        for (String family : TraceRecorders.names()) {
+            if (!TraceCheck.available(dir, family)) {
+                human.println("note: no trace/" + family + " trace spec under " + dir + "; its traces are skipped");
+                continue;
+            }
+            for (long s = 1; s <= n; s++) {
+                TraceCheck.Row r = tc.run(family, s, traceSteps, 2, outputDir.resolve("traces"));
+                human.printf(Locale.ROOT, "[trace %s seed %d] %s, %d events, %.1f s%n", family, s, r.verdict(),
+                        r.events(), r.seconds());
+                human.flush();
+                out.add(r);
+            }
+        }
+        if (!out.isEmpty()) {
+            human.println();
+            human.print(TraceCheck.render(out));
+            human.flush();
+        }
+        return out;
     }
 
     /** One model's run in whichever mode was chosen, with the lines to print under its result. */
@@ -397,9 +479,10 @@ public final class CheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private void writeReport(Path dir, List<SummaryRow> rows, PrintWriter out) throws IOException {
+    private void writeReport(Path dir, List<SummaryRow> rows, List<Object> jsonRows, PrintWriter out)
+            throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), JSON.writeValueAsString(rows) + "\n");
+        Files.writeString(dir.resolve("results.json"), JSON.writeValueAsString(jsonRows) + "\n");
         Files.writeString(dir.resolve("index.html"), HtmlReport.render(rows, dir, "blockgraph check"));
         out.println("Report: " + dir.resolve("index.html"));
         out.flush();

@@ -47,8 +47,16 @@ public final class TraceValidator {
         this.tlaTools = tlaTools;
     }
 
-    /** Validates a trace already read. */
+    /** Validates a trace already read; a rejection lists the actions enabled where the matched prefix ends. */
     public Verdict validate(TraceData trace) throws IOException, InterruptedException {
+        return validate(trace, true);
+    }
+
+    /**
+     * Validates a trace already read; {@code listEnabled} false skips the second TLC run that lists the enabled
+     * actions of a rejected trace (for callers that only need the verdict, such as delta debugging).
+     */
+    public Verdict validate(TraceData trace, boolean listEnabled) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("blockgraph-trace-");
         try {
             TlcRun run = runTlc(dir, trace, trace.size(), List.of("TraceNotDone"), true);
@@ -70,7 +78,8 @@ public final class TraceValidator {
                 throw new IOException("TLC failed (exit " + exit + ") on the trace spec; output in "
                         + run.outputFile() + ": " + run.output().errorMessages());
             }
-            List<String> enabled = violated != null ? List.of() : enabledAfterBounded(dir, trace, matched);
+            List<String> enabled = violated != null || !listEnabled ? List.of()
+                    : enabledAfterBounded(dir, trace, matched);
             return new Verdict(false, trace.size(), matched, violated, enabled, run.seconds(),
                     run.output().distinctStates().orElse(0));
         } finally {

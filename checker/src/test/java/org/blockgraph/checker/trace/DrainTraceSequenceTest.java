@@ -59,7 +59,7 @@ class DrainTraceSequenceTest {
         TraceValidator validator = Traces.validator();
         int k = 0;
         for (List<Integer> choices : firsts) {
-            List<String> lines = Traces.record(choices, 2, false);
+            List<String> lines = Traces.record(choices, 2, TraceRecorder.Variant.CORRECT);
             TraceModule t = TraceModule.read(Traces.write(dir, "seq" + (k++) + ".ndjson", lines));
             TraceValidator.Verdict v = validator.validate(t);
             assertTrue(v.accepted(), "trace of " + choices + " rejected at event " + v.matched() + ": "

