@@ -125,6 +125,12 @@ public abstract class BlockJob implements JobDriver, Parent {
         }
     }
 
+    /** The job options a start event carries (the chain spec's AutoFinalize, AutoDismiss, OnError of the job). */
+    protected static Map<String, Object> optionArgs(boolean autoFinalize, boolean autoDismiss,
+            org.blockgraph.job.OnError onError) {
+        return Map.of("autoFinalize", autoFinalize, "autoDismiss", autoDismiss, "onError", onError.qapiName());
+    }
+
     /** Freezes links from {@code top} to (excluding) {@code base}, traced. */
     protected final void freeze(Node top, Node base) {
         graph.freezeBackingChain(top, base);

@@ -459,7 +459,7 @@ public final class QmpDispatcher {
                 Node nb = b.isNull() ? null : graph.requireNode(b.asText());
                 Child cur = n.child("backing");
                 if ((cur == null ? null : cur.node()) != nb) {
-                    graph.setBacking(n, nb);
+                    graph.reopenBacking(n, nb);
                 }
             }
         }
