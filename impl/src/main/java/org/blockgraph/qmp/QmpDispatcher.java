@@ -317,7 +317,7 @@ public final class QmpDispatcher {
         add("blockdev-snapshot", List.of(req("node", Schema.Scalar.STR), req("overlay", Schema.Scalar.STR)), a -> {
             Node base = Blockdev.lookup(graph, a.get("node").asText());
             Node overlay = Blockdev.lookup(graph, a.get("overlay").asText());
-            graph.appendOverlay(overlay, base);
+            org.blockgraph.chain.Chains.snapshot(graph, overlay, base);
             return empty();
         });
         add("blockdev-reopen", List.of(req("options", new Schema.ListOf(new Schema.Alternate("BlockdevOptions",
