@@ -89,6 +89,19 @@ IsJobCancel   == Verb("JobCancel", JobCancel(E.job, E.force), ~ENABLED (\E f \in
 IsJobComplete == Verb("JobComplete", JobComplete(E.job), ~ENABLED JobComplete(E.job))
 IsJobFinalize == Verb("JobFinalize", JobFinalize(E.job), ~ENABLED JobFinalize(E.job))
 IsJobDismiss  == Verb("JobDismiss", JobDismiss(E.job), ~ENABLED JobDismiss(E.job))
+(* COMPOSITION CancelRepeated (Java = an accepted job-cancel of a job whose cancel is already pending;
+   spec = nothing, or a soft cancel made hard).  Upstream's job_user_cancel accepts a repeated cancel (the
+   verb table allows it, job_cancel_async only sets the flags again); Chain.tla's JobCancel demands that
+   no cancel is pending, a shortcut that keeps its state space small.  Sound: a repeated cancel changes
+   nothing but a soft cancel that becomes forced. *)
+IsJobCancelRepeated ==
+    /\ E.action = "JobCancel" /\ E.ok
+    /\ VerbAllowed("cancel", status[E.job]) /\ cancelled[E.job] # "no"
+    /\ cancelled' = [cancelled EXCEPT ![E.job] = IF E.force THEN "hard" ELSE @]
+    /\ UNCHANGED <<graphVars, status, jobKind, jobTop, jobBase, jobAbove, jobOverlay, jobLinks, jobNodes,
+                   todo, jobErr, completeReq, finalizeReq, userPaused, outcome>>
+    /\ UNCHANGED pend
+
 \* STUTTER: job-set-speed / job-change change only timing, which Chain abstracts away (JobStateMachine).
 IsJobSetSpeed == E.action \in {"JobSetSpeed", "JobChange"} /\ UNCHANGED <<vars, pend>>
 
@@ -176,7 +189,7 @@ TraceNext ==
     /\ i < Len(Trace)
     /\ \/ IsGuestWrite \/ IsReopenBacking \/ IsSnapshot \/ IsDeleteNode
        \/ IsStreamStart \/ IsCommitStart \/ IsActiveCommitStart
-       \/ IsJobPause \/ IsJobResume \/ IsJobCancel \/ IsJobComplete \/ IsJobFinalize \/ IsJobDismiss
+       \/ IsJobPause \/ IsJobResume \/ IsJobCancel \/ IsJobCancelRepeated \/ IsJobComplete \/ IsJobFinalize \/ IsJobDismiss
        \/ IsJobSetSpeed
        \/ IsJobStart \/ IsJobPausePoint \/ IsJobCopyCluster \/ IsJobError \/ IsJobReady
        \/ IsJobExit \/ IsStreamNothingToCopy \/ IsJobPending \/ IsJobAutoDismiss

@@ -572,7 +572,7 @@ public final class ChainTraceRecorder implements AutoCloseable {
     private String mustFail(String what, String expected, Runnable cmd) {
         GraphState before = g.state();
         Map<String, JobStatus> statuses = statuses();
-        Throwable t = failure(control, controlThread, cmd, false);
+        Throwable t = failure(control, controlThread, cmd, true);
         if (t == null) {
             throw new AssertionError("invalid command succeeded: " + what);
         }
@@ -661,6 +661,58 @@ public final class ChainTraceRecorder implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Scripted scenarios (tests of the broken core variants): the same commands, chosen by the caller
+
+    /** {@code block-stream bs base-node=baseNode} as job {@code id} (filter f + id's number); the log line. */
+    String scriptStream(String bs, String baseNode, String id) {
+        StreamOptions o = StreamOptions.of(bs).jobId(id).filterNodeName("f" + id.substring(1)).baseNode(baseNode);
+        return startJob(id, "block-stream " + bs + " base-node=" + baseNode, () -> jobs.stream(o));
+    }
+
+    /** {@code block-commit top-node=top base-node=base} as job {@code id}; the log line. */
+    String scriptCommit(String top, String base, String id) {
+        CommitOptions o = CommitOptions.of("drive0").jobId(id).filterNodeName("f" + id.substring(1)).topNode(top)
+                .baseNode(base);
+        return startJob(id, "block-commit top-node=" + top + " base-node=" + base, () -> jobs.commit(o));
+    }
+
+    /** A guest write of {@code v} to cluster {@code c}; the log line. */
+    String scriptWrite(int c, int v) {
+        Random r = new Random(0) {
+            private int k;
+
+            @Override
+            public int nextInt(int bound) {
+                return k++ == 0 ? c : v - 7;
+            }
+        };
+        return guestWrite(r);
+    }
+
+    /** Steps job {@code id} until it has no task left (it concluded, or waits for a verb). */
+    void scriptRunJob(String id) {
+        Job j = started.get(id);
+        for (int k = 0; k < 10_000; k++) {
+            boolean has = exec.ready().stream().anyMatch(t -> t.job() == j);
+            if (!has) {
+                if (exec.nextDeadline() < 0) {
+                    return;
+                }
+                exec.advance(Math.max(0, exec.nextDeadline() - exec.now()));
+                continue;
+            }
+            command(control, controlThread, () -> exec.runNext(j));
+        }
+        throw new AssertionError("job " + id + " still has tasks after 10000 steps");
+    }
+
+    /** Stops recording; the oracle's verdict over the final state. */
+    List<String> scriptFinish() {
+        sink.stop();
+        return oracle.all(drive.node(), views(), guest, CLUSTER);
     }
 
     /** The log of the last run (one line per step). */
