@@ -279,9 +279,6 @@ public final class BlockGraph {
                 ch.checkAndCommit();
                 return null;
             });
-            if (trace.enabled()) {
-                trace.emit(SpecAction.DeleteNode, Map.of("node", name), Map.of());
-            }
         } finally {
             control.unlock();
         }

@@ -142,6 +142,10 @@ public enum SpecAction {
     ReopenBacking,
     /** {@code blockdev-snapshot}: a fresh overlay took the place of the active layer. */
     Snapshot,
-    /** {@code blockdev-del} of a format node. */
+    /**
+     * {@code blockdev-del} of a format node. Not emitted under this name: the core emits the drain family's
+     * {@link #RemoveNode} at the same commit, and the chain trace reader turns the RemoveNode of a format node into
+     * DeleteNode (only blockdev-del removes a format node), so drain traces keep their own vocabulary.
+     */
     DeleteNode,
 }

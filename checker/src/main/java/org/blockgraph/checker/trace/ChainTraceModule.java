@@ -157,7 +157,10 @@ public final class ChainTraceModule implements TraceData {
                 }
                 lastSeq = seq.asLong();
                 String action = text(j, "action", no);
-                if (TraceModule.DRAIN_EVENTS.contains(action) || action.equals("JobStep")) {
+                if (action.equals("RemoveNode") && j.path("args").path("node").isTextual()
+                        && t.formatNodes.contains(j.path("args").path("node").asText())) {
+                    action = "DeleteNode"; // only blockdev-del removes a format node (SpecAction.DeleteNode)
+                } else if (TraceModule.DRAIN_EVENTS.contains(action) || action.equals("JobStep")) {
                     continue;
                 }
                 if (!CHAIN_EVENTS.contains(action)) {
