@@ -421,7 +421,7 @@ class JobLifecycleTest {
                 "JobCommit", "JobConclude", "JobAutoDismiss"), names);
         assertTrue(h.trace.get(0).contains("ok=false"), h.trace.get(0));
         assertTrue(h.trace.get(0).contains("error=Job 'j' in state 'created' cannot accept command verb 'complete'"));
-        assertTrue(h.trace.get(6).endsWith("{status=concluded, pauseCount=0, userPaused=false, paused=false, "
-                + "busy=false, cancelled=false, forceCancel=false, offset=65536}"), h.trace.get(6));
+        assertTrue(h.trace.get(8).endsWith("{status=concluded, pauseCount=0, userPaused=false, paused=false, "
+                + "busy=false, cancelled=false, forceCancel=false, offset=65536}"), h.trace.get(8));
     }
 }
