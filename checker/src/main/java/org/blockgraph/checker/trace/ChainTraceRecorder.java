@@ -65,7 +65,15 @@ import org.blockgraph.trace.SpecAction;
  */
 public final class ChainTraceRecorder implements AutoCloseable {
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param steps      steps run
+     * @param refused    commands the core refused (valid-looking ones and the invalid ones)
+     * @param events     ndjson events written (every family)
+     * @param violations oracle or refused-command violations (empty: none)
+     * @param log        one line per step, with the chain after it
+     */
     public record Result(int steps, int refused, long events, List<String> violations, List<String> log) {
     }
 
