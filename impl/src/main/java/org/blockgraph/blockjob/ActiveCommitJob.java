@@ -101,7 +101,9 @@ public final class ActiveCommitJob extends BlockJob {
             job.earlyFail();
             throw e;
         }
-        s.trace(SpecAction.ActiveCommitStart, Map.of("top", bs.name(), "base", target.name()));
+        Map<String, Object> args = new java.util.LinkedHashMap<>(Map.of("top", bs.name(), "base", target.name()));
+        args.putAll(optionArgs(o.autoFinalize(), o.autoDismiss(), o.onError()));
+        s.trace(SpecAction.ActiveCommitStart, args);
         job.start();
         return job;
     }

@@ -125,15 +125,40 @@ public abstract class BlockJob implements JobDriver, Parent {
         }
     }
 
+    /** The job options a start event carries (the chain spec's AutoFinalize, AutoDismiss, OnError of the job). */
+    protected static Map<String, Object> optionArgs(boolean autoFinalize, boolean autoDismiss,
+            org.blockgraph.job.OnError onError) {
+        return Map.of("autoFinalize", autoFinalize, "autoDismiss", autoDismiss, "onError", onError.qapiName());
+    }
+
+    /** The ranges this job froze and has not unfrozen, as {top, base (null: end of chain)}; for the oracle. */
+    private final List<Node[]> frozenRanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * The link ranges this job holds frozen, each {@code {top, base}} (links from top down to, excluding, base; base
+     * null = to the end of the chain). Read by org.blockgraph.chain.ChainInvariants (FrozenOwnedInv, RangeExclusiveInv,
+     * JobChainIntactInv).
+     */
+    public final List<Node[]> frozenRanges() {
+        return List.copyOf(frozenRanges);
+    }
+
+    /** The nodes this job added with block_job_add_bdrv (op-blocked and referenced), for the oracle. */
+    public final List<Node> nodes() {
+        return List.copyOf(edges.values());
+    }
+
     /** Freezes links from {@code top} to (excluding) {@code base}, traced. */
     protected final void freeze(Node top, Node base) {
         graph.freezeBackingChain(top, base);
+        frozenRanges.add(new Node[] {top, base});
         trace(SpecAction.ChainFreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
     }
 
     /** Unfreezes links from {@code top} to (excluding) {@code base}, traced. */
     protected final void unfreeze(Node top, Node base) {
         graph.unfreezeBackingChain(top, base);
+        frozenRanges.removeIf(r -> r[0] == top && r[1] == base);
         trace(SpecAction.ChainUnfreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
     }
 

@@ -97,7 +97,9 @@ public final class CommitJob extends BlockJob {
             job.earlyFail();
             throw e;
         }
-        s.trace(SpecAction.CommitStart, Map.of("top", top.name(), "base", base.name()));
+        Map<String, Object> args = new java.util.LinkedHashMap<>(Map.of("top", top.name(), "base", base.name()));
+        args.putAll(optionArgs(o.autoFinalize(), o.autoDismiss(), o.onError()));
+        s.trace(SpecAction.CommitStart, args);
         job.start();
         return job;
     }
@@ -156,8 +158,8 @@ public final class CommitJob extends BlockJob {
                 offset += n;
                 return StepOutcome.progress(n, 0);
             }
-            trace(SpecAction.JobCopyCluster, Map.of("cluster", offset / buf.length));
         }
+        trace(SpecAction.JobCopyCluster, Map.of("cluster", offset / buf.length, "copied", copy));
         offset += n;
         return StepOutcome.progress(n, copy ? n : 0);
     }

@@ -48,11 +48,15 @@ public final class StreamJob extends BlockJob {
     private long length = -1;
     private byte[] buf;
 
+    /** The node below above_base at start: only the test-only bug {@code streamPicksBaseAtStart} links to it. */
+    private final Node baseAtStart;
+
     private StreamJob(BlockGraph g, String id, Node bs, Node baseOverlay, Node aboveBase, boolean wasReadOnly,
                       StreamOptions o) {
         super(g, id);
         this.backingFileStr = o.backingFile();
         this.backingMaskProtocol = o.backingMaskProtocol();
+        this.baseAtStart = Chains.filterOrCow(aboveBase);
         this.bs = bs;
         this.baseOverlay = baseOverlay;
         this.aboveBase = aboveBase;
@@ -198,6 +202,7 @@ public final class StreamJob extends BlockJob {
         args.put("bs", bs.name());
         args.put("base", base == null ? "" : base.name());
         args.put("bottom", bottom == null ? "" : bottom.name());
+        args.putAll(optionArgs(o.autoFinalize(), o.autoDismiss(), o.onError()));
         s.trace(SpecAction.StreamStart, args);
         job.start();
         return job;
@@ -256,8 +261,10 @@ public final class StreamJob extends BlockJob {
                 offset += n;
                 return StepOutcome.progress(n, 0);
             }
-            trace(SpecAction.JobCopyCluster, Map.of("cluster", offset / buf.length));
         }
+        // Every visited cluster is a JobCopyCluster of the spec (which removes it from the job's todo set), copied
+        // or not; a cluster whose unit failed is not (JobError).
+        trace(SpecAction.JobCopyCluster, Map.of("cluster", offset / buf.length, "copied", copy));
         offset += n;
         return StepOutcome.progress(n, copy ? n : 0);
     }
@@ -266,7 +273,7 @@ public final class StreamJob extends BlockJob {
     public void prepare(JobContext ctx) {
         try {
             dropFilter();
-            Node newBase = Chains.filterOrCow(aboveBase);
+            Node newBase = graph.testOnlyBugs().streamPicksBaseAtStart ? baseAtStart : Chains.filterOrCow(aboveBase);
             Node unfiltered = Chains.skipFilters(bs);
             if (Chains.cow(unfiltered) != null) {
                 if (Chains.cow(unfiltered) != newBase) {

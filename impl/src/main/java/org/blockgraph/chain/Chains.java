@@ -173,4 +173,19 @@ public final class Chains {
         }
         return false;
     }
+
+    /**
+     * {@code blockdev-snapshot node=base overlay=overlay}: refused while {@code base} is op-blocked for
+     * EXTERNAL_SNAPSHOT (a job holds it: {@code Node '%s' is busy: ...}, upstream's external_snapshot_action), then
+     * {@link BlockGraph#appendOverlay}. The check and the change run under one hold of the control lock.
+     */
+    public static void snapshot(BlockGraph g, Node overlay, Node base) {
+        g.controlLock().lock();
+        try {
+            OpBlockers.of(g).check(base, OpType.EXTERNAL_SNAPSHOT);
+            g.appendOverlay(overlay, base);
+        } finally {
+            g.controlLock().unlock();
+        }
+    }
 }

@@ -509,13 +509,64 @@ public final class BlockGraph {
     public void setBacking(Node bs, Node backing) {
         control.lock();
         try {
+            setBackingLocked(bs, backing, true);
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * {@code blockdev-reopen} of {@code bs} with a new {@code backing}: {@link #setBacking}, traced as the chain
+     * spec's {@code ReopenBacking} (spec/chain/Management.tla) inside the control lock that commits it. Refused
+     * with the upstream error if the link is frozen (unless the test-only bug
+     * {@link TestOnlyBugs#reopenIgnoresFrozen} is switched on).
+     *
+     * @param bs      the format node whose link changes
+     * @param backing the new backing node, or null to remove it
+     */
+    public void reopenBacking(Node bs, Node backing) {
+        control.lock();
+        try {
+            setBackingLocked(bs, backing, !bugs.reopenIgnoresFrozen);
+            if (trace.enabled()) {
+                trace.emit(SpecAction.ReopenBacking, Map.of("node", bs.name(),
+                        "newBacking", backing == null ? "" : backing.name()), Map.of());
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * Deliberately broken variants of the core, for tests that assert the invariant oracle or trace validation
+     * catches them. All off by default; nothing outside tests switches them on.
+     */
+    public static final class TestOnlyBugs {
+        /** {@link #reopenBacking} ignores the frozen flag of the link it changes. */
+        public volatile boolean reopenIgnoresFrozen;
+        /** A stream job links its top to the base it found at start, not to what is below above_base at the end. */
+        public volatile boolean streamPicksBaseAtStart;
+
+        TestOnlyBugs() {
+        }
+    }
+
+    private final TestOnlyBugs bugs = new TestOnlyBugs();
+
+    /** The test-only bug switches of this graph (all off unless a test turns one on). */
+    public TestOnlyBugs testOnlyBugs() {
+        return bugs;
+    }
+
+    private void setBackingLocked(Node bs, Node backing, boolean checkFrozen) {
+        {
             requireLive(bs);
             if (backing != null) {
                 requireLive(backing);
             }
             Role role = roleFor(bs, "backing");
             Child old = bs.child("backing");
-            if (old != null) {
+            if (old != null && checkFrozen) {
                 requireNotFrozen(old);
             }
             withDrained(List.of(old != null ? old.node() : bs), () -> {
@@ -529,8 +580,6 @@ public final class BlockGraph {
                 ch.checkAndCommit();
                 return null;
             });
-        } finally {
-            control.unlock();
         }
     }
 
@@ -635,6 +684,9 @@ public final class BlockGraph {
                 ch.checkAndCommit();
                 return null;
             });
+            if (trace.enabled()) {
+                trace.emit(SpecAction.Snapshot, Map.of("overlay", overlay.name(), "node", base.name()), Map.of());
+            }
         } finally {
             control.unlock();
         }
@@ -846,7 +898,9 @@ public final class BlockGraph {
                             }
                             Role role = roleFor(n, "backing");
                             if (old != null) {
-                                requireNotFrozen(old);
+                                if (!bugs.reopenIgnoresFrozen) {
+                                    requireNotFrozen(old);
+                                }
                                 ch.removeEdge(old);
                             }
                             if (e.backing() != null) {
@@ -863,6 +917,14 @@ public final class BlockGraph {
                 }
                 ch.commit();
                 ch.collectImplicitOrphans();
+                if (trace.enabled()) {
+                    for (ReopenEntry e : entries) {
+                        if (e.changeBacking()) {
+                            trace.emit(SpecAction.ReopenBacking, Map.of("node", e.node().name(),
+                                    "newBacking", e.backing() == null ? "" : e.backing().name()), Map.of());
+                        }
+                    }
+                }
                 return null;
             });
         } finally {

@@ -186,6 +186,7 @@ public final class Job {
             busy = true;
             paused = false;
             transition(JobStatus.RUNNING);
+            trace(SpecAction.JobStart);
             submitEntry();
         } finally {
             mutex.unlock();
@@ -712,6 +713,7 @@ public final class Job {
         boolean anyManual = false;
         for (Job other : new ArrayList<>(t.jobs)) {
             other.transition(JobStatus.PENDING);
+            other.trace(SpecAction.JobPending);
             if (!other.autoFinalize) {
                 anyManual = true;
                 if (other.id != null) {
@@ -841,6 +843,7 @@ public final class Job {
         trace(SpecAction.JobConclude);
         if (autoDismiss || !started) {
             doDismiss();
+            trace(SpecAction.JobAutoDismiss);
         }
     }
 

@@ -480,7 +480,8 @@ public final class QmpDispatcher {
                 throw QmpError.generic("The overlay is already in use");
             }
         }
-        graph.appendOverlay(overlay, base);
+        // Chains.snapshot checks the EXTERNAL_SNAPSHOT op blocker first and traces the chain spec's Snapshot.
+        org.blockgraph.chain.Chains.snapshot(graph, overlay, base);
         List<BlockGraph.ReopenEntry> ro = new ArrayList<>();
         List<Node> todo = new ArrayList<>(List.of(base));
         while (!todo.isEmpty()) {

@@ -130,4 +130,22 @@ public enum SpecAction {
     RemoveFilter,
     /** A job copied one cluster (stream: into the top; commit: into the base). */
     JobCopyCluster,
+    /** The command that created a job started it: CREATED to RUNNING ({@code Job.start}). */
+    JobStart,
+    /** A WAITING job whose transaction completed moved to PENDING. */
+    JobPending,
+    /** A CONCLUDED job with auto-dismiss (or never started) went to NULL and left the registry. */
+    JobAutoDismiss,
+    /** The guest wrote one cluster through its BlockBackend (args: cluster, value). */
+    GuestWrite,
+    /** {@code blockdev-reopen} changed a format node's backing link. */
+    ReopenBacking,
+    /** {@code blockdev-snapshot}: a fresh overlay took the place of the active layer. */
+    Snapshot,
+    /**
+     * {@code blockdev-del} of a format node. Not emitted under this name: the core emits the drain family's
+     * {@link #RemoveNode} at the same commit, and the chain trace reader turns the RemoveNode of a format node into
+     * DeleteNode (only blockdev-del removes a format node), so drain traces keep their own vocabulary.
+     */
+    DeleteNode,
 }

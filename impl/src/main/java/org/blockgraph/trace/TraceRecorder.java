@@ -504,7 +504,8 @@ public final class TraceRecorder implements AutoCloseable {
         for (GraphState.NodeState n : s.nodes()) {
             nodes.add(new GraphState.NodeState(n.name(), n.driver(), n.driver().equals("blkdebug") ? "" : n.options(),
                     n.readOnly(), n.implicit(), n.quiesceCounter(), 0, n.directDrains(), n.cumulativePerm(),
-                    n.cumulativeShared(), edges(n.children()), n.parents()));
+                    n.cumulativeShared(), edges(n.children()), n.parents(),
+                    n.backingFile()));
         }
         return new GraphState(s.drainAllCount(), nodes, edges(s.rootEdges()), s.devices());
     }

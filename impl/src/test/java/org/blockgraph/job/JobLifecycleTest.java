@@ -417,11 +417,11 @@ class JobLifecycleTest {
         for (String line : h.trace) {
             names.add(line.substring(0, line.indexOf(' ')));
         }
-        assertEquals(List.of("JobComplete", "JobStep", "JobStep", "JobExit", "JobPrepare", "JobCommit",
-                "JobConclude"), names);
+        assertEquals(List.of("JobComplete", "JobStart", "JobStep", "JobStep", "JobExit", "JobPending", "JobPrepare",
+                "JobCommit", "JobConclude", "JobAutoDismiss"), names);
         assertTrue(h.trace.get(0).contains("ok=false"), h.trace.get(0));
         assertTrue(h.trace.get(0).contains("error=Job 'j' in state 'created' cannot accept command verb 'complete'"));
-        assertTrue(h.trace.get(6).endsWith("{status=concluded, pauseCount=0, userPaused=false, paused=false, "
-                + "busy=false, cancelled=false, forceCancel=false, offset=65536}"), h.trace.get(6));
+        assertTrue(h.trace.get(8).endsWith("{status=concluded, pauseCount=0, userPaused=false, paused=false, "
+                + "busy=false, cancelled=false, forceCancel=false, offset=65536}"), h.trace.get(8));
     }
 }

@@ -238,6 +238,8 @@ class QmpDispatcherTest {
                 + "'file':{'driver':'memory','size':1048576},'backing':null}}");
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"nope\",\"overlay\":\"snap\"}}",
                 "Cannot find device='nope' nor node-name='nope'");
+        // a backing node is op-blocked for EXTERNAL_SNAPSHOT (bdrv_set_backing_hd's backing blocker), checked first
+        // as upstream's external_snapshot_action does
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"mid\",\"overlay\":\"top\"}}",
                 "Node 'mid' is busy: node is used as backing hd of 'top'");
         fails("{\"execute\":\"blockdev-snapshot\",\"arguments\":{\"node\":\"top\",\"overlay\":\"mid\"}}",

@@ -121,6 +121,10 @@ public final class TraceCommand implements Runnable {
         @Option(names = "--out", required = true)
         Path out;
 
+        @Option(names = "--spec", paramLabel = "FAMILY", defaultValue = "drain",
+                description = "The spec family whose commands are generated: drain (default) or chain.")
+        String family;
+
         @Option(names = "--broken-io-while-drained", hidden = true,
                 description = "A deliberately broken core variant (I/O inside drained sections), for teeth.")
         boolean broken;
@@ -130,6 +134,23 @@ public final class TraceCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             if (steps < 1 || threads < 1 || threads > 8) {
                 err.println("trace record: --steps must be >= 1 and --threads in 1..8");
+                return Main.EXIT_USAGE;
+            }
+            if (family.equals("chain")) {
+                ChainTraceRecorder.Result c;
+                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    c = ChainTraceRecorder.record(seed, steps, threads, w);
+                }
+                spec.commandLine().getOut().println("recorded " + c.events() + " events from " + c.steps()
+                        + " steps (" + c.refused() + " refused commands) into " + out);
+                if (!c.violations().isEmpty()) {
+                    err.println("invariant oracle: " + c.violations());
+                    return Main.EXIT_MISMATCH;
+                }
+                return Main.EXIT_OK;
+            }
+            if (!family.equals("drain")) {
+                err.println("trace record: unknown spec family '" + family + "' (known: drain, chain)");
                 return Main.EXIT_USAGE;
             }
             TraceRecorder.Result r;

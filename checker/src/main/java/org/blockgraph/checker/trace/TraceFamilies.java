@@ -20,6 +20,7 @@ public final class TraceFamilies {
 
     static {
         READERS.put("drain", TraceModule::read);
+        READERS.put("chain", ChainTraceModule::read);
     }
 
     private TraceFamilies() {
