@@ -861,6 +861,7 @@ public final class BlockGraph {
      * and the checks (frozen links, roles, cycles, permissions) run inside the drained section.
      *
      * @param entries the nodes to reopen, each with its new options
+     * @throws GraphException if any entry is refused; nothing changes then
      */
     public void reopen(List<ReopenEntry> entries) {
         control.lock();
