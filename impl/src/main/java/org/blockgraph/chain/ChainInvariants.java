@@ -45,7 +45,11 @@ public final class ChainInvariants {
     /** Ghost frozenTo: the node a frozen link pointed at when this oracle first saw it frozen. */
     private final Map<Node, Node> frozenTo = new IdentityHashMap<>();
 
-    /** An oracle for {@code graph}; keep one per run so that its ghost state follows the run. */
+    /**
+     * An oracle for {@code graph}; keep one per run so that its ghost state follows the run.
+     *
+     * @param graph the graph whose nodes and links are checked
+     */
     public ChainInvariants(BlockGraph graph) {
         this.graph = graph;
     }
@@ -57,6 +61,7 @@ public final class ChainInvariants {
      * @param jobs        the jobs of the graph
      * @param guest       what the guest last wrote per cluster (or the initial content), the spec's {@code guest}
      * @param clusterSize the cluster size the guest writes in
+     * @return one message per violation, each starting with the invariant's name; empty if all hold
      */
     public List<String> all(Node root, List<JobView> jobs, int[] guest, int clusterSize) {
         graph.controlLock().lock();
@@ -76,7 +81,14 @@ public final class ChainInvariants {
         }
     }
 
-    /** The guest reads, through the chain from its BlockBackend, what it last wrote (or the initial content). */
+    /**
+     * The guest reads, through the chain from its BlockBackend, what it last wrote (or the initial content).
+     *
+     * @param root        the node the guest's BlockBackend is attached to
+     * @param guest       the expected byte per cluster (the spec's {@code guest})
+     * @param clusterSize the cluster size; cluster {@code c}'s first byte is read, at {@code c * clusterSize}
+     * @return one message per cluster that reads otherwise; empty if it holds
+     */
     public List<String> guestContentInv(Node root, int[] guest, int clusterSize) {
         List<String> out = new ArrayList<>();
         for (int c = 0; c < guest.length; c++) {
@@ -89,7 +101,12 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** Every link of a live node points at a live node; the BlockBackend's node is live. */
+    /**
+     * Every link of a live node points at a live node; the BlockBackend's node is live.
+     *
+     * @param root the node the guest's BlockBackend is attached to
+     * @return one message per violation; empty if it holds
+     */
     public List<String> backingLiveInv(Node root) {
         List<String> out = new ArrayList<>();
         if (root == null || root.isRemoved()) {
@@ -104,7 +121,11 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** No node is below itself. */
+    /**
+     * No node is below itself.
+     *
+     * @return one message per node that reaches itself along filter-or-COW links; empty if it holds
+     */
     public List<String> acyclicInv() {
         List<String> out = new ArrayList<>();
         int bound = graph.nodes().size() + 1;
@@ -121,7 +142,12 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** A frozen link never changes while it is frozen (and its node stays). */
+    /**
+     * A frozen link never changes while it is frozen (and its node stays). Updates the oracle's ghost
+     * {@code frozenTo}, so call it after every step of the run.
+     *
+     * @return one message per frozen link that moved since it was first seen frozen; empty if it holds
+     */
     public List<String> frozenLinkInv() {
         List<String> out = new ArrayList<>();
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -147,7 +173,12 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** A link is frozen exactly while an active job that froze it holds it. */
+    /**
+     * A link is frozen exactly while an active job that froze it holds it.
+     *
+     * @param jobs the jobs of the graph
+     * @return one message per link frozen without an owner or owned without being frozen; empty if it holds
+     */
     public List<String> frozenOwnedInv(List<JobView> jobs) {
         List<String> out = new ArrayList<>();
         Set<Node> owned = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -169,7 +200,12 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** Two active jobs never freeze the same link nor hold the same node. */
+    /**
+     * Two active jobs never freeze the same link nor hold the same node.
+     *
+     * @param jobs the jobs of the graph
+     * @return one message per shared link or node; empty if it holds
+     */
     public List<String> rangeExclusiveInv(List<JobView> jobs) {
         List<String> out = new ArrayList<>();
         for (int a = 0; a < jobs.size(); a++) {
@@ -199,7 +235,12 @@ public final class ChainInvariants {
         return out;
     }
 
-    /** While a job runs, its filter is live and the base of each range it froze is still below its top. */
+    /**
+     * While a job runs, its filter is live and the base of each range it froze is still below its top.
+     *
+     * @param jobs the jobs of the graph
+     * @return one message per broken range of an active job; empty if it holds
+     */
     public List<String> jobChainIntactInv(List<JobView> jobs) {
         List<String> out = new ArrayList<>();
         for (JobView j : jobs) {
@@ -221,6 +262,10 @@ public final class ChainInvariants {
     /**
      * Verbs leave traces in the state that the verb table allowed: {@code complete} only once READY, a soft cancel
      * only on a READY job.
+     *
+     * @param jobs the jobs of the graph
+     * @return one message per job with a complete request or soft cancel in UNDEFINED, CREATED, RUNNING or PAUSED;
+     *         empty if it holds
      */
     public List<String> jobVerbInv(List<JobView> jobs) {
         List<String> out = new ArrayList<>();
@@ -260,6 +305,9 @@ public final class ChainInvariants {
      * no data), read from the allocating node's file without any request machinery (no copy-on-read, no tracking),
      * with {@code override} replacing some links (to ask what a reopen would show).
      *
+     * @param top      the top of the chain
+     * @param offset   the byte offset to read
+     * @param override per node, the node its link should be taken to point at instead (null: end of chain)
      * @return the byte (0..255), 0 past the bottom of the chain
      */
     public static int read(Node top, long offset, Map<Node, Node> override) {

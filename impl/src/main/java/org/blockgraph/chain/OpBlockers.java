@@ -23,20 +23,35 @@ import org.blockgraph.graph.Node;
 public final class OpBlockers {
     private static final Map<BlockGraph, OpBlockers> PER_GRAPH = new WeakHashMap<>();
 
-    /** Who blocks, and why ({@code block device is in use by block job: stream}). */
+    /**
+     * Who blocks, and why ({@code block device is in use by block job: stream}).
+     *
+     * @param owner  the blocking party (a job), compared by {@code equals} on unblock
+     * @param reason the text after {@code is busy: } in the refusal
+     */
     public record Blocker(Object owner, String reason) {
     }
 
     private final Map<Node, Map<OpType, List<Blocker>>> blocks = new IdentityHashMap<>();
 
-    /** The blockers of {@code graph}. */
+    /**
+     * The blockers of {@code graph}.
+     *
+     * @param graph the graph
+     * @return its one instance, created on first use (held weakly, by graph)
+     */
     public static OpBlockers of(BlockGraph graph) {
         synchronized (PER_GRAPH) {
             return PER_GRAPH.computeIfAbsent(graph, g -> new OpBlockers());
         }
     }
 
-    /** {@code bdrv_op_block_all}. */
+    /**
+     * {@code bdrv_op_block_all}: blocks every {@link OpType} on {@code n} with {@code b}.
+     *
+     * @param n the node
+     * @param b the blocker
+     */
     public synchronized void blockAll(Node n, Blocker b) {
         Map<OpType, List<Blocker>> m = blocks.computeIfAbsent(n, k -> new EnumMap<>(OpType.class));
         for (OpType t : OpType.values()) {
@@ -44,7 +59,12 @@ public final class OpBlockers {
         }
     }
 
-    /** {@code bdrv_op_unblock_all}. */
+    /**
+     * {@code bdrv_op_unblock_all}: removes {@code b} from every op type of {@code n}.
+     *
+     * @param n the node
+     * @param b the blocker {@link #blockAll} added
+     */
     public synchronized void unblockAll(Node n, Blocker b) {
         Map<OpType, List<Blocker>> m = blocks.get(n);
         if (m == null) {
@@ -57,7 +77,15 @@ public final class OpBlockers {
         }
     }
 
-    /** The first blocker of {@code op} on {@code n} (job blockers first, then backing edges), or null. */
+    /**
+     * The first blocker of {@code op} on {@code n} (job blockers first, then backing edges), or null.
+     *
+     * @param n  the node
+     * @param op the operation
+     * @return the first job blocker's reason; else, unless {@code op} is {@link OpType#allowedOnBackingChild},
+     *         {@code node is used as backing hd of '<parent>'} if a non-filter's backing edge points at {@code n};
+     *         else null
+     */
     public synchronized String blockedReason(Node n, OpType op) {
         Map<OpType, List<Blocker>> m = blocks.get(n);
         if (m != null && m.get(op) != null && !m.get(op).isEmpty()) {
@@ -74,7 +102,13 @@ public final class OpBlockers {
         return null;
     }
 
-    /** {@code bdrv_op_is_blocked}: {@code Node 'X' is busy: <reason>}. */
+    /**
+     * {@code bdrv_op_is_blocked}: {@code Node 'X' is busy: <reason>}.
+     *
+     * @param n  the node
+     * @param op the operation
+     * @throws GraphException {@code Node 'X' is busy: <reason>} if {@link #blockedReason} is not null
+     */
     public void check(Node n, OpType op) {
         String reason = blockedReason(n, op);
         if (reason != null) {
@@ -82,12 +116,21 @@ public final class OpBlockers {
         }
     }
 
-    /** Whether a job blocker is on {@code n} (backing blockers not counted). */
+    /**
+     * Whether a job blocker is on {@code n} (backing blockers not counted).
+     *
+     * @param n the node
+     * @return true if some {@link #blockAll} on {@code n} is not yet undone
+     */
     public synchronized boolean hasJobBlocker(Node n) {
         return blocks.containsKey(n);
     }
 
-    /** Nodes that carry a job blocker now. */
+    /**
+     * Nodes that carry a job blocker now.
+     *
+     * @return a fresh list of the nodes with a job blocker
+     */
     public synchronized List<Node> jobBlockedNodes() {
         return new ArrayList<>(blocks.keySet());
     }

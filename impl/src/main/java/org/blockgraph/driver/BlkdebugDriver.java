@@ -63,6 +63,7 @@ public final class BlkdebugDriver extends FilterDriver {
      * An {@code inject-error} rule.
      *
      * @param event       the event that activates it
+     * @param state       the driver state it applies in (0: every state)
      * @param errno       the error requests fail with
      * @param offset      byte offset a failing request must contain, or -1 for any
      * @param once        remove the rule after it failed one request
@@ -71,7 +72,16 @@ public final class BlkdebugDriver extends FilterDriver {
      */
     public record InjectError(String event, int state, int errno, long offset, boolean once, boolean immediately,
                               Set<IoType> ioTypes) {
-        /** A rule that applies in every state ({@code state} 0). */
+        /**
+         * A rule that applies in every state ({@code state} 0).
+         *
+         * @param event       the event that activates it
+         * @param errno       the error requests fail with
+         * @param offset      byte offset a failing request must contain, or -1 for any
+         * @param once        remove the rule after it failed one request
+         * @param immediately accepted for compatibility
+         * @param ioTypes     request types it applies to
+         */
         public InjectError(String event, int errno, long offset, boolean once, boolean immediately,
                            Set<IoType> ioTypes) {
             this(event, 0, errno, offset, once, immediately, ioTypes);
@@ -89,7 +99,12 @@ public final class BlkdebugDriver extends FilterDriver {
             return new InjectError(event, 0, errno, -1, once, false, Set.of(IoType.values()));
         }
 
-        /** The same rule limited to the driver state {@code s} (0: every state). */
+        /**
+         * The same rule limited to the driver state {@code s} (0: every state).
+         *
+         * @param s the driver state
+         * @return a copy of this rule with {@code state} {@code s}
+         */
         public InjectError inState(int s) {
             return new InjectError(event, s, errno, offset, once, immediately, ioTypes);
         }
@@ -142,7 +157,11 @@ public final class BlkdebugDriver extends FilterDriver {
         return align > 0 ? align : super.requestAlignment(bs);
     }
 
-    /** The driver's current state (1 when the node is opened). */
+    /**
+     * The driver's current state (1 when the node is opened).
+     *
+     * @return the state set-state rules last moved it to
+     */
     public int state() {
         lock.lock();
         try {
@@ -193,6 +212,7 @@ public final class BlkdebugDriver extends FilterDriver {
     /**
      * Adds a set-state rule; a bad rule changes nothing.
      *
+     * @param rule the rule
      * @throws IllegalArgumentException as {@link #addRule(InjectError)}, or for a negative state or new state
      */
     public void addSetState(SetState rule) {

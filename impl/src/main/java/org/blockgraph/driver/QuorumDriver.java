@@ -48,7 +48,13 @@ public final class QuorumDriver extends BlockDriver {
     private final int threshold;
     private final ReadPattern readPattern;
 
-    /** A quorum of {@code children} children voting with {@code threshold}, pattern {@code quorum}. */
+    /**
+     * A quorum of {@code children} children voting with {@code threshold}, pattern {@code quorum}.
+     *
+     * @param children  number of children ({@code children.0} …)
+     * @param threshold {@code vote-threshold}
+     * @throws GraphException as {@link #QuorumDriver(int, int, ReadPattern)}
+     */
     public QuorumDriver(int children, int threshold) {
         this(children, threshold, ReadPattern.QUORUM);
     }
@@ -85,7 +91,11 @@ public final class QuorumDriver extends BlockDriver {
         return "quorum";
     }
 
-    /** The vote threshold. */
+    /**
+     * The vote threshold.
+     *
+     * @return how many children must agree on a read's data
+     */
     public int threshold() {
         return threshold;
     }

@@ -24,7 +24,11 @@ public final class ThrottleDriver extends FilterDriver {
         this(new ThrottleGroup(null, bpsTotal, iopsTotal));
     }
 
-    /** A throttle node in {@code group} (shared budget with the group's other nodes). */
+    /**
+     * A throttle node in {@code group} (shared budget with the group's other nodes).
+     *
+     * @param group the throttle group (upstream's {@code throttle-group} object)
+     */
     public ThrottleDriver(ThrottleGroup group) {
         super("file");
         this.group = group;
@@ -35,12 +39,22 @@ public final class ThrottleDriver extends FilterDriver {
         return "throttle";
     }
 
-    /** The group this node draws its budget from. */
+    /**
+     * The group this node draws its budget from.
+     *
+     * @return the node's throttle group
+     */
     public ThrottleGroup group() {
         return group;
     }
 
-    /** Changes the limits of this node's group; waiting requests re-check at once. */
+    /**
+     * Changes the limits of this node's group; waiting requests re-check at once.
+     *
+     * @param bpsTotal  bytes per second, 0 for unlimited
+     * @param iopsTotal operations per second, 0 for unlimited
+     * @throws IllegalArgumentException if a limit is negative or too large (as {@link ThrottleGroup#setLimits})
+     */
     public void setLimits(long bpsTotal, long iopsTotal) {
         group.setLimits(bpsTotal, iopsTotal);
     }

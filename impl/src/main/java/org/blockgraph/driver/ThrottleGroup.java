@@ -39,12 +39,23 @@ public final class ThrottleGroup {
         }
     }
 
-    /** The group's id, or null for a private group. */
+    /**
+     * The group's id, or null for a private group.
+     *
+     * @return the {@code throttle-group} object id, or null
+     */
     public String name() {
         return name;
     }
 
-    /** Changes the limits; waiting requests of every member re-check at once. */
+    /**
+     * Changes the limits; waiting requests of every member re-check at once.
+     *
+     * @param bpsTotal  bytes per second, 0 for unlimited
+     * @param iopsTotal operations per second, 0 for unlimited
+     * @throws IllegalArgumentException if a limit is negative or above the maximum upstream allows; nothing
+     *                                  changes then
+     */
     public void setLimits(long bpsTotal, long iopsTotal) {
         checkLimit(bpsTotal);
         checkLimit(iopsTotal);

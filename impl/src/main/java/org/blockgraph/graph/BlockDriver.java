@@ -154,6 +154,8 @@ public abstract class BlockDriver {
      * filtered child of a filter, and otherwise refuses as upstream does for drivers without
      * {@code bdrv_co_truncate}.
      *
+     * @param bs     the node
+     * @param length the new size in bytes
      * @throws BlockIoException {@code ENOTSUP "Image format driver does not support resize"}
      */
     public void truncate(Node bs, long length) {

@@ -553,7 +553,11 @@ public final class BlockGraph {
 
     private final TestOnlyBugs bugs = new TestOnlyBugs();
 
-    /** The test-only bug switches of this graph (all off unless a test turns one on). */
+    /**
+     * The test-only bug switches of this graph (all off unless a test turns one on).
+     *
+     * @return this graph's switches (one mutable instance per graph)
+     */
     public TestOnlyBugs testOnlyBugs() {
         return bugs;
     }
@@ -855,6 +859,9 @@ public final class BlockGraph {
      * all at once, or, if any entry is refused, none is and nothing changes (counters included). As upstream's
      * {@code qmp_blockdev_reopen}, every entry's node (and each old backing node being replaced) is drained first
      * and the checks (frozen links, roles, cycles, permissions) run inside the drained section.
+     *
+     * @param entries the nodes to reopen, each with its new options
+     * @throws GraphException if any entry is refused; nothing changes then
      */
     public void reopen(List<ReopenEntry> entries) {
         control.lock();
@@ -1732,6 +1739,9 @@ public final class BlockGraph {
     /**
      * The file name images are known by (upstream's {@code bs->filename}): a format node is named by its
      * {@code file} child's (filters skipped), a protocol or filter node by its own node name.
+     *
+     * @param n the node
+     * @return its file name
      */
     public static String imageFilename(Node n) {
         Child file = n.child("file");
@@ -1750,6 +1760,9 @@ public final class BlockGraph {
      * {@code bdrv_change_backing_file}: rewrites the backing-file string (and format) in {@code n}'s image
      * header; {@code file == null} clears it. Only format nodes with a backing link have a header to rewrite.
      *
+     * @param n      the format node whose header is rewritten
+     * @param file   the new backing-file string, or null to clear it
+     * @param format the new backing format, or null
      * @throws GraphException {@code Driver '<name>' does not support backing files} for other drivers (nothing
      *                        changes)
      */

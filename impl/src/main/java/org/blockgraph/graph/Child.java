@@ -237,6 +237,7 @@ public final class Child {
      * Resizes the child node ({@code bdrv_co_truncate}) to {@code length} bytes. The edge must hold the resize
      * permission (upstream asserts it; here it is an error) and the node must be writable.
      *
+     * @param length the new size in bytes
      * @throws BlockIoException {@code EPERM} without resize permission, {@code EACCES "Image is read-only"}, or
      *                          {@code ENOTSUP "Image format driver does not support resize"} from the driver
      */

@@ -93,12 +93,18 @@ public final class Node implements Parent {
      * The backing-file string recorded in the image header: what {@code query-named-block-nodes} shows as
      * {@code backing_file} and {@code image/backing-filename}. Set when the node is created over a backing node,
      * rewritten by stream and commit at completion ({@code bdrv_change_backing_file}); null if none is recorded.
+     *
+     * @return the recorded backing-file string, or null
      */
     public String backingFile() {
         return backingFile;
     }
 
-    /** The backing format recorded with {@link #backingFile()} ({@code backing-fmt}), or null. */
+    /**
+     * The backing format recorded with {@link #backingFile()} ({@code backing-fmt}), or null.
+     *
+     * @return the recorded backing format (a driver name), or null
+     */
     public String backingFormat() {
         return backingFormat;
     }
@@ -285,7 +291,11 @@ public final class Node implements Parent {
         }
     }
 
-    /** The node's request alignment ({@code bs->bl.request_alignment}); 1 if it has none. */
+    /**
+     * The node's request alignment ({@code bs->bl.request_alignment}); 1 if it has none.
+     *
+     * @return the driver's alignment for this node, at least 1
+     */
     public long requestAlignment() {
         return Math.max(1, driver.requestAlignment(this));
     }

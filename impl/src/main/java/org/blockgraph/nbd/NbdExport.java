@@ -32,47 +32,83 @@ public final class NbdExport {
         this.blk = blk;
     }
 
-    /** The block export id. */
+    /**
+     * The block export id.
+     *
+     * @return the {@code id} given to {@code block-export-add}
+     */
     public String id() {
         return id;
     }
 
-    /** The NBD export name clients ask for. */
+    /**
+     * The NBD export name clients ask for.
+     *
+     * @return the export name
+     */
     public String name() {
         return name;
     }
 
-    /** The description sent with NBD_OPT_LIST and NBD_INFO_DESCRIPTION, or null. */
+    /**
+     * The description sent with NBD_OPT_LIST and NBD_INFO_DESCRIPTION, or null.
+     *
+     * @return the description, or null if none was given
+     */
     public String description() {
         return description;
     }
 
-    /** The exported node's name. */
+    /**
+     * The exported node's name.
+     *
+     * @return the node name
+     */
     public String nodeName() {
         return nodeName;
     }
 
-    /** Whether clients may write. */
+    /**
+     * Whether clients may write.
+     *
+     * @return true if the export is writable
+     */
     public boolean writable() {
         return writable;
     }
 
-    /** Whether every write is followed by a flush, as with FUA. */
+    /**
+     * Whether every write is followed by a flush, as with FUA.
+     *
+     * @return true if writes are written through
+     */
     public boolean writethrough() {
         return writethrough;
     }
 
-    /** The export's BlockBackend (its requests park while the node is drained). */
+    /**
+     * The export's BlockBackend (its requests park while the node is drained).
+     *
+     * @return the BlockBackend the export's requests go through
+     */
     public BlockBackend blockBackend() {
         return blk;
     }
 
-    /** Whether block-export-del (or nbd-server-stop) asked it to go; it goes when its last client has. */
+    /**
+     * Whether block-export-del (or nbd-server-stop) asked it to go; it goes when its last client has.
+     *
+     * @return true once its shutdown is requested
+     */
     public boolean shuttingDown() {
         return shuttingDown;
     }
 
-    /** Clients currently in transmission with it. */
+    /**
+     * Clients currently in transmission with it.
+     *
+     * @return the number of connected clients in the transmission phase
+     */
     public int clients() {
         return connections.size();
     }

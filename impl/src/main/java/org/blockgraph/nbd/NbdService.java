@@ -133,7 +133,11 @@ public final class NbdService implements AutoCloseable {
         }
     }
 
-    /** Whether a server is listening. */
+    /**
+     * Whether a server is listening.
+     *
+     * @return true between {@link #start} and the server's stop
+     */
     public boolean running() {
         synchronized (lock) {
             return listener != null;
@@ -146,6 +150,10 @@ public final class NbdService implements AutoCloseable {
      * @param addr           where
      * @param maxConnections at most this many clients at once; 0 for no limit
      * @return the bound address (with the chosen port for an inet port 0)
+     * @throws IOException              if the socket cannot be bound (a Unix path that exists or whose folder does
+     *                                  not, an inet address in use)
+     * @throws IllegalArgumentException if {@code maxConnections} is negative, or the host or port is invalid
+     * @throws IllegalStateException    if a server is already running
      */
     public SocketAddress start(NbdAddress addr, int maxConnections) throws IOException {
         if (maxConnections < 0) {
@@ -298,6 +306,12 @@ public final class NbdService implements AutoCloseable {
     /**
      * Asks an export to go ({@code block-export-del}). With {@code hard} false a connected client refuses it;
      * with {@code hard} true its clients are disconnected.
+     *
+     * @param id   the block export id
+     * @param hard whether to disconnect connected clients rather than refuse
+     * @throws IllegalArgumentException if no export has that id
+     * @throws IllegalStateException    if it is already shutting down, or {@code hard} is false and a client is
+     *                                  connected
      */
     public void deleteExport(String id, boolean hard) {
         NbdExport e;
@@ -316,7 +330,11 @@ public final class NbdService implements AutoCloseable {
         requestShutdown(e, hard);
     }
 
-    /** Exports, newest first, including those shutting down. */
+    /**
+     * Exports, newest first, including those shutting down.
+     *
+     * @return an unmodifiable snapshot of the exports
+     */
     public List<NbdExport> exports() {
         synchronized (lock) {
             return List.copyOf(byId.values());

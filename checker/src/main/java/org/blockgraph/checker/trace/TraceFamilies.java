@@ -12,7 +12,14 @@ public final class TraceFamilies {
     /** Reads one family's ndjson trace. */
     @FunctionalInterface
     public interface Reader {
-        /** Reads and checks the file; malformed input names its line. */
+        /**
+         * Reads and checks the file; malformed input names its line.
+         *
+         * @param file the ndjson trace
+         * @return the trace
+         * @throws IOException            if the file cannot be read
+         * @throws MalformedTraceException if a line is not a valid event of the family
+         */
         TraceData read(Path file) throws IOException, MalformedTraceException;
     }
 
@@ -26,12 +33,25 @@ public final class TraceFamilies {
     private TraceFamilies() {
     }
 
-    /** The known family names, in registration order. */
+    /**
+     * The known family names, in registration order.
+     *
+     * @return the names {@link #read} accepts ({@code drain}, {@code chain})
+     */
     public static Set<String> names() {
         return READERS.keySet();
     }
 
-    /** Reads {@code file} as a trace of {@code family}; IllegalArgumentException for an unknown family. */
+    /**
+     * Reads {@code file} as a trace of {@code family}; IllegalArgumentException for an unknown family.
+     *
+     * @param family the family name, one of {@link #names()}
+     * @param file   the ndjson trace
+     * @return the trace
+     * @throws IOException              if the file cannot be read
+     * @throws MalformedTraceException  if a line is not a valid event of the family
+     * @throws IllegalArgumentException if {@code family} is unknown
+     */
     public static TraceData read(String family, Path file) throws IOException, MalformedTraceException {
         Reader r = READERS.get(family);
         if (r == null) {

@@ -117,7 +117,15 @@ public final class TraceModule implements TraceData {
         return lines.get(k);
     }
 
-    /** Reads and checks a trace file. */
+    /**
+     * Reads and checks a drain trace file: a header line, then events numbered by {@code seq} from 1.
+     *
+     * @param file the ndjson trace
+     * @return the trace
+     * @throws IOException            if the file cannot be read
+     * @throws MalformedTraceException if a line is not valid JSON, not a valid event, or out of sequence; or the
+     *                                 file is empty
+     */
     public static TraceModule read(Path file) throws IOException, MalformedTraceException {
         TraceModule t = new TraceModule();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -321,7 +329,12 @@ public final class TraceModule implements TraceData {
         return v.asLong();
     }
 
-    /** The generated module DrainTraceData with the first {@code prefix} events. */
+    /**
+     * The generated module DrainTraceData with the first {@code prefix} events.
+     *
+     * @param prefix how many events, from the first, to include
+     * @return the module's TLA+ source
+     */
     public String module(int prefix) {
         StringBuilder b = new StringBuilder();
         b.append("---- MODULE DrainTraceData ----\n");
@@ -394,7 +407,12 @@ public final class TraceModule implements TraceData {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** The cfg that wires DrainTrace to the generated constants; {@code invariants} are checked. */
+    /**
+     * The cfg that wires DrainTrace to the generated constants; {@code invariants} are checked.
+     *
+     * @param invariants the invariant names the cfg lists
+     * @return the cfg file's text
+     */
     public static String cfgText(List<String> invariants) {
         return """
                 CONSTANTS

