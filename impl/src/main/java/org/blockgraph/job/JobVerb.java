@@ -9,21 +9,21 @@ package org.blockgraph.job;
  */
 public enum JobVerb {
     /** The {@code job-cancel} command (block-job-cancel). */
-        CANCEL("cancel", "01111111000"),
+    CANCEL("cancel", "01111111000"),
     /** The {@code job-pause} command (block-job-pause). */
-        PAUSE("pause", "01111100000"),
+    PAUSE("pause", "01111100000"),
     /** The {@code job-resume} command (block-job-resume). */
-        RESUME("resume", "01111100000"),
+    RESUME("resume", "01111100000"),
     /** The {@code block-job-set-speed} command. */
-        SET_SPEED("set-speed", "01111100000"),
+    SET_SPEED("set-speed", "01111100000"),
     /** The {@code job-complete} command (block-job-complete). */
-        COMPLETE("complete", "00001100000"),
+    COMPLETE("complete", "00001100000"),
     /** The {@code job-finalize} command (block-job-finalize). */
-        FINALIZE("finalize", "00000001000"),
+    FINALIZE("finalize", "00000001000"),
     /** The {@code job-dismiss} command (block-job-dismiss). */
-        DISMISS("dismiss", "00000000010"),
+    DISMISS("dismiss", "00000000010"),
     /** The {@code block-job-change} command (QMP {@code job-change} in the driver docs): type-specific options. */
-        CHANGE("change", "01111100000");
+    CHANGE("change", "01111100000");
 
     private final String qapiName;
     /** JobVerbTable[verb][status], one character per {@link JobStatus} in declaration order. */
