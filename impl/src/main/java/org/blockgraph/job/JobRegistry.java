@@ -121,10 +121,9 @@ public final class JobRegistry implements AutoCloseable {
      * id in use ({@code Job ID '%s' already in use}), or a negative speed
      * ({@code Parameter 'speed' expects a non-negative value}).
      *
-     * @param txn the transaction to join, or null for a transaction of its own
-     *
      * @param options the job's id and options
      * @param driver the job type's driver
+     * @param txn the transaction to join, or null for a transaction of its own
      * @return the new job, in CREATED status
      * @throws JobException (EINVAL) if the creation is refused; nothing is created then
      * @throws IllegalStateException if {@code txn} is already aborting
