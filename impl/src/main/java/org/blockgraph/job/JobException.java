@@ -10,6 +10,7 @@ public final class JobException extends RuntimeException {
     /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The positive errno value (serialized form). */
     private final int errno;
 
     /**

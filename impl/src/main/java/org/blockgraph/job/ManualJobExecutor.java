@@ -219,7 +219,7 @@ public final class ManualJobExecutor implements JobExecutor {
      * Runs ready tasks until none is left (timers stay pending); returns how many ran.
      *
      * @return the number of tasks run
-     * @throws IllegalStateException if the tasks never stop making more (a runaway job)
+     * @throws IllegalStateException if a million tasks ran and tasks are still ready (a job that never goes idle)
      */
     public int runUntilIdle() {
         int n = 0;
@@ -236,7 +236,7 @@ public final class ManualJobExecutor implements JobExecutor {
      * timers are left; returns how many tasks ran.
      *
      * @return the number of tasks run
-     * @throws IllegalStateException if the tasks never stop making more (a runaway job)
+     * @throws IllegalStateException if a million tasks ran and tasks are still ready (a job that never goes idle)
      */
     public int runUntilQuiet() {
         int n = 0;
