@@ -76,22 +76,13 @@ public sealed interface StepOutcome {
     }
 
     /** See {@link #retry}. */
-    enum Retry implements StepOutcome {
-        /** The only instance. */
-        INSTANCE
-    }
+    enum Retry implements StepOutcome { /** The only instance. */ INSTANCE }
 
     /** See {@link #idle}. */
-    enum Idle implements StepOutcome {
-        /** The only instance. */
-        INSTANCE
-    }
+    enum Idle implements StepOutcome { /** The only instance. */ INSTANCE }
 
     /** See {@link #done}. */
-    enum Done implements StepOutcome {
-        /** The only instance. */
-        INSTANCE
-    }
+    enum Done implements StepOutcome { /** The only instance. */ INSTANCE }
 
     /** See {@link #failed}. */
     record Failed(int errno, String message) implements StepOutcome {
