@@ -2,11 +2,11 @@ package org.blockgraph.job;
 
 /** A block job's {@code io-status} (QAPI {@code BlockDeviceIoStatus}): set when on-error=stop pauses the job. */
 public enum IoStatus {
-    /** No error, or none since the last resume. */
+    /** No on-error=stop pause since the job was created or last resumed or cancelled. */
     OK("ok"),
-    /** Stopped on an I/O error other than ENOSPC. */
+    /** Paused by on-error=stop on an I/O error other than ENOSPC. */
     FAILED("failed"),
-    /** Stopped on ENOSPC. */
+    /** Paused by on-error=stop on ENOSPC. */
     NOSPACE("nospace");
 
     private final String qapiName;
