@@ -11,7 +11,12 @@ public record BlockJobInfo(String type, String device, long len, long offset, bo
                            long speed, IoStatus ioStatus, boolean ready, JobStatus status, boolean autoFinalize,
                            boolean autoDismiss, String error) {
 
-    /** The QMP form, with QMP field names. */
+    /**
+     * The QMP form, with QMP field names.
+     *
+     * @return a new ordered map of this entry's fields under their QMP names ({@code io-status},
+     *         {@code auto-finalize}, ...); {@code error} only when set
+     */
     public Map<String, Object> toQmp() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type);

@@ -11,17 +11,25 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public interface ControlLock {
 
+    /** Takes the lock, waiting if another thread holds it; reentrant. */
     void lock();
 
+    /** Releases one hold of the lock taken by {@link #lock()}. */
     void unlock();
 
-    /** Whether the calling thread holds the lock (hooks assert it). */
+    /**
+     * Whether the calling thread holds the lock (hooks assert it).
+     *
+     * @return true if the calling thread holds the lock
+     */
     boolean isHeldByCurrentThread();
 
     /**
      * Runs {@code task} under the lock. The default takes the lock and runs it now; a core whose control lock can
      * defer work (run it when the current holder leaves) overrides this so that a job's completion never blocks
      * an executor thread while, say, a drain holds the lock and waits for another job to reach a pause point.
+     *
+     * @param task the work to run under the lock
      */
     default void execute(Runnable task) {
         lock();
@@ -32,7 +40,11 @@ public interface ControlLock {
         }
     }
 
-    /** A plain reentrant lock, for embedders and tests without a core. */
+    /**
+     * A plain reentrant lock, for embedders and tests without a core.
+     *
+     * @return a new control lock backed by a {@link java.util.concurrent.locks.ReentrantLock}
+     */
     static ControlLock reentrant() {
         ReentrantLock lock = new ReentrantLock();
         return new ControlLock() {

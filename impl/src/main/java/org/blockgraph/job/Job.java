@@ -102,26 +102,47 @@ public final class Job {
     // Read side
     // =====================================================================================================
 
-    /** The job id, or null for an internal job. */
+    /**
+     * The job id, or null for an internal job.
+     *
+     * @return the job id, or null
+     */
     public String id() {
         return id;
     }
 
-    /** The job type ({@code stream}, {@code commit}, ...). */
+    /**
+     * The job type ({@code stream}, {@code commit}, ...).
+     *
+     * @return the driver's QAPI job type
+     */
     public String type() {
         return driver.type();
     }
 
-    /** The driver this job runs. */
+    /**
+     * The driver this job runs.
+     *
+     * @return the driver
+     */
     public JobDriver driver() {
         return driver;
     }
 
-    /** The id, or a placeholder naming an internal job, for messages and task labels. */
+    /**
+     * The id, or a placeholder naming an internal job, for messages and task labels.
+     *
+     * @return the id, or {@code <internal TYPE>} for an internal job
+     */
     public String displayName() {
         return id != null ? id : "<internal " + driver.type() + ">";
     }
 
+    /**
+     * The job's current status.
+     *
+     * @return the status, read under the job mutex
+     */
     public JobStatus status() {
         mutex.lock();
         try {
@@ -131,7 +152,11 @@ public final class Job {
         }
     }
 
-    /** A consistent copy of the job's state, for tests, invariant checks and compact Lincheck states. */
+    /**
+     * A consistent copy of the job's state, for tests, invariant checks and compact Lincheck states.
+     *
+     * @return a snapshot of the job's state, taken under the job mutex
+     */
     public JobState state() {
         mutex.lock();
         try {
@@ -146,7 +171,11 @@ public final class Job {
                 completeRequested, progressCurrent, progressTotal, limiter.speed(), ioStatus, ret, errorMessage);
     }
 
-    /** This job's {@code query-jobs} entry. */
+    /**
+     * This job's {@code query-jobs} entry.
+     *
+     * @return the entry, with the error text only if the job failed
+     */
     public JobInfo info() {
         mutex.lock();
         try {
@@ -157,7 +186,11 @@ public final class Job {
         }
     }
 
-    /** This job's {@code query-block-jobs} entry. */
+    /**
+     * This job's {@code query-block-jobs} entry.
+     *
+     * @return the entry
+     */
     public BlockJobInfo blockInfo() {
         mutex.lock();
         try {
@@ -229,7 +262,12 @@ public final class Job {
         }
     }
 
-    /** {@code block-job-set-speed}: bytes per second, 0 for unlimited. */
+    /**
+     * {@code block-job-set-speed}: bytes per second, 0 for unlimited.
+     *
+     * @param speed the new rate limit in bytes per second, 0 for unlimited
+     * @throws JobException (EPERM) if the verb table refuses the command or {@code speed} is negative
+     */
     public void setSpeed(long speed) {
         mutex.lock();
         try {
@@ -249,7 +287,13 @@ public final class Job {
         }
     }
 
-    /** {@code block-job-change}. */
+    /**
+     * {@code block-job-change}.
+     *
+     * @param options the type-specific options, handed to {@link JobDriver#change}
+     * @throws JobException if the verb table refuses the command, the job type does not support change, or the driver refuses the options
+     * @throws NullPointerException if {@code options} is null
+     */
     public void change(Map<String, Object> options) {
         Objects.requireNonNull(options, "options");
         registry.control.lock();
@@ -277,6 +321,9 @@ public final class Job {
      * its next step boundary (also through a drain pause); a soft cancel is what the driver makes of it (a READY
      * mirror-style job completes without pivoting). A user-paused job is unpaused; a job never started completes
      * at once.
+     *
+     * @param force whether to force-cancel ({@code block-job-cancel force=true}); {@code job-cancel} always forces
+     * @throws JobException (EPERM) if the verb table refuses the command in the job's current status
      */
     public void cancel(boolean force) {
         registry.control.lock();
@@ -397,6 +444,8 @@ public final class Job {
      * over. A job whose run ended ({@code deferred}) is not waited for: its completion only runs under the control
      * lock, which the drainer holds, so it cannot disturb the drained section (upstream instead runs job_exit
      * inside the drain poll).
+     *
+     * @return true if a drain must keep waiting for this job
      */
     public boolean drainedPoll() {
         boolean parkable;

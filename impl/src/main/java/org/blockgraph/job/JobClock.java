@@ -6,5 +6,10 @@ public interface JobClock {
     /** The system's monotonic clock. */
     JobClock SYSTEM = System::nanoTime;
 
+    /**
+     * The current time.
+     *
+     * @return the current time in nanoseconds, from an arbitrary but fixed origin
+     */
     long nanoTime();
 }

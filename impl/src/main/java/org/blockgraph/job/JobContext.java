@@ -6,34 +6,68 @@ package org.blockgraph.job;
  */
 public interface JobContext {
 
-    /** The job's id, or null for an internal job. */
+    /**
+     * The job's id, or null for an internal job.
+     *
+     * @return the job id, or null
+     */
     String jobId();
 
-    /** The job's current status. */
+    /**
+     * The job's current status.
+     *
+     * @return the current status
+     */
     JobStatus status();
 
-    /** QEMU's job_is_cancelled: a force cancel was requested; the run ends at the next step boundary. */
+    /**
+     * QEMU's job_is_cancelled: a force cancel was requested; the run ends at the next step boundary.
+     *
+     * @return true if a force cancel was requested
+     */
     boolean isCancelled();
 
     /**
      * QEMU's job_cancel_requested: any cancel was requested. A mirror-style driver that accepted a soft cancel
      * (returned false from {@link JobDriver#cancel}) sees this and ends its run successfully without pivoting.
+     *
+     * @return true if any cancel was requested
      */
     boolean cancelRequested();
 
-    /** Whether a {@code complete} command was accepted for this job. */
+    /**
+     * Whether a {@code complete} command was accepted for this job.
+     *
+     * @return true once {@code complete} was accepted
+     */
     boolean completeRequested();
 
-    /** Current progress ({@code offset}). */
+    /**
+     * Current progress ({@code offset}).
+     *
+     * @return the progress so far
+     */
     long progressCurrent();
 
-    /** Expected total ({@code len}). */
+    /**
+     * Expected total ({@code len}).
+     *
+     * @return the expected total
+     */
     long progressTotal();
 
-    /** QEMU's job_progress_set_remaining: total becomes current + {@code remaining}. */
+    /**
+     * QEMU's job_progress_set_remaining: total becomes current + {@code remaining}.
+     *
+     * @param remaining the work still to do, in the same unit as the progress
+     */
     void setRemaining(long remaining);
 
-    /** QEMU's job_progress_increase_remaining (e.g. a guest write dirtied more data). */
+    /**
+     * QEMU's job_progress_increase_remaining (e.g. a guest write dirtied more data): adds to the expected total.
+     *
+     * @param delta the amount of work added
+     */
     void increaseRemaining(long delta);
 
     /**
@@ -52,6 +86,9 @@ public interface JobContext {
      *   <li>{@link ErrorAction#REPORT}: return {@link StepOutcome#done()} (the framework ends the run with the first
      *       error noted, whatever the step returns).</li>
      * </ul>
+     *
+     * @param error the I/O error the step met
+     * @return the action the job's on-error policy chose for it
      */
     ErrorAction reportError(IoError error);
 }

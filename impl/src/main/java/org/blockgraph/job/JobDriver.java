@@ -19,13 +19,26 @@ import java.util.Map;
  */
 public interface JobDriver {
 
-    /** The job type as QAPI spells it: {@code stream}, {@code commit}, {@code mirror}, {@code backup}, ... */
+    /**
+     * The job type as QAPI spells it: {@code stream}, {@code commit}, {@code mirror}, {@code backup}, ...
+     *
+     * @return the QAPI job type
+     */
     String type();
 
-    /** Does one unit of work (e.g. copies one cluster) and says what happened. */
+    /**
+     * Does one unit of work (e.g. copies one cluster) and says what happened.
+     *
+     * @param job the job's view of itself
+     * @return what the step did
+     */
     StepOutcome step(JobContext job);
 
-    /** Whether the job accepts {@code complete} (mirror-style jobs: READY, then complete pivots). */
+    /**
+     * Whether the job accepts {@code complete} (mirror-style jobs: READY, then complete pivots).
+     *
+     * @return true if {@code complete} is accepted; false by default
+     */
     default boolean supportsComplete() {
         return false;
     }
@@ -33,6 +46,10 @@ public interface JobDriver {
     /**
      * Accepts a {@code complete} command (QEMU's .complete). Throw {@link JobException} to refuse; otherwise the
      * framework records the request ({@link JobContext#completeRequested()}) and kicks the job.
+     *
+     * @param job the job's view of itself
+     * @throws JobException to refuse the command
+     * @throws UnsupportedOperationException by default, for a driver that does not support complete
      */
     default void complete(JobContext job) {
         throw new UnsupportedOperationException("complete is not supported by " + type());
@@ -43,34 +60,66 @@ public interface JobDriver {
      * (jobs without .cancel always behave as force-cancelled). A mirror-style job returns
      * {@code force || !job.status().isReady()}: a soft cancel of a READY job completes it without pivoting.
      * A force request stays forced whatever this returns.
+     *
+     * @param job the job's view of itself
+     * @param force whether the request is a force cancel
+     * @return true to force-cancel; false to let the driver end the run itself (soft cancel)
      */
     default boolean cancel(JobContext job, boolean force) {
         return true;
     }
 
-    /** Whether the job accepts {@code job-change}. */
+    /**
+     * Whether the job accepts {@code job-change}.
+     *
+     * @return true if {@code job-change} is accepted; false by default
+     */
     default boolean supportsChange() {
         return false;
     }
 
-    /** Applies {@code job-change} options; throw {@link JobException} to refuse them. */
+    /**
+     * Applies {@code job-change} options; throw {@link JobException} to refuse them.
+     *
+     * @param job the job's view of itself
+     * @param options the type-specific options, keyed by QMP name
+     * @throws JobException to refuse the options
+     * @throws UnsupportedOperationException by default, for a driver that does not support change
+     */
     default void change(JobContext job, Map<String, Object> options) {
         throw new UnsupportedOperationException("change is not supported by " + type());
     }
 
-    /** Runs once the whole transaction succeeded, before commit; throw {@link JobException} to abort it. */
+    /**
+     * Runs once the whole transaction succeeded, before commit; throw {@link JobException} to abort it.
+     *
+     * @param job the job's view of itself
+     * @throws JobException to abort the transaction
+     */
     default void prepare(JobContext job) {
     }
 
-    /** Makes the job's result permanent (the job and its transaction succeeded). */
+    /**
+     * Makes the job's result permanent (the job and its transaction succeeded).
+     *
+     * @param job the job's view of itself
+     */
     default void commit(JobContext job) {
     }
 
-    /** Undoes what the job did (it failed, was force-cancelled, or its transaction aborted). */
+    /**
+     * Undoes what the job did (it failed, was force-cancelled, or its transaction aborted).
+     *
+     * @param job the job's view of itself
+     */
     default void abort(JobContext job) {
     }
 
-    /** Releases what the job holds, after commit or abort. */
+    /**
+     * Releases what the job holds, after commit or abort.
+     *
+     * @param job the job's view of itself
+     */
     default void clean(JobContext job) {
     }
 }

@@ -11,13 +11,25 @@ import java.util.Map;
  */
 public sealed interface JobEvent {
 
-    /** The QMP event name, e.g. {@code JOB_STATUS_CHANGE}. */
+    /**
+     * The QMP event name, e.g. {@code JOB_STATUS_CHANGE}.
+     *
+     * @return the QMP event name
+     */
     String name();
 
-    /** The event's data, keyed by QMP field name. */
+    /**
+     * The event's data, keyed by QMP field name.
+     *
+     * @return an unmodifiable map of the event's data, in schema order
+     */
     Map<String, Object> data();
 
-    /** The job (QMP {@code id} / {@code device}) the event is about. */
+    /**
+     * The job (QMP {@code id} / {@code device}) the event is about.
+     *
+     * @return the id of the job
+     */
     String jobId();
 
     /** JOB_STATUS_CHANGE: every status change of a job with an id. */

@@ -10,13 +10,27 @@ package org.blockgraph.job;
  */
 public interface JobExecutor {
 
-    /** The clock that {@link #schedule} deadlines and rate limits use. */
+    /**
+     * The clock that {@link #schedule} deadlines and rate limits use.
+     *
+     * @return this executor's clock
+     */
     JobClock clock();
 
-    /** Runs {@code task} soon. */
+    /**
+     * Runs {@code task} soon, never in the calling thread before this returns.
+     *
+     * @param task the task to run
+     */
     void submit(JobTask task);
 
-    /** Runs {@code task} once {@link #clock()} reaches {@code deadlineNanos}; the handle cancels it. */
+    /**
+     * Runs {@code task} once {@link #clock()} reaches {@code deadlineNanos}; the handle cancels it.
+     *
+     * @param task the task to run
+     * @param deadlineNanos the {@link #clock()} time, in nanoseconds, at which to run it
+     * @return a handle whose {@link Timer#cancel()} stops the task if it has not started
+     */
     Timer schedule(JobTask task, long deadlineNanos);
 
     /** A scheduled task. */

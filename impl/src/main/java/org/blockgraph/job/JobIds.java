@@ -8,7 +8,12 @@ public final class JobIds {
     private JobIds() {
     }
 
-    /** Whether {@code id} may name a job. */
+    /**
+     * Whether {@code id} may name a job.
+     *
+     * @param id the candidate job id, may be null
+     * @return true if {@code id} is well formed; false for null or empty
+     */
     public static boolean wellFormed(String id) {
         if (id == null || id.isEmpty() || !isAsciiLetter(id.charAt(0))) {
             return false;

@@ -11,7 +11,11 @@ import java.util.Map;
 public record JobInfo(String id, String type, JobStatus status, long currentProgress, long totalProgress,
                       String error) {
 
-    /** The QMP form, with QMP field names. */
+    /**
+     * The QMP form, with QMP field names.
+     *
+     * @return a new ordered map of this entry's fields under their QMP names; {@code error} only when set
+     */
     public Map<String, Object> toQmp() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);

@@ -40,7 +40,14 @@ public final class JobRegistry implements AutoCloseable {
         this(new ThreadPoolJobExecutor(2), ControlLock.reentrant(), TraceSink.OFF, true);
     }
 
-    /** A registry on the embedder's executor and control lock. */
+    /**
+     * A registry on the embedder's executor and control lock.
+     *
+     * @param executor where job tasks run; the registry does not close it
+     * @param control the core's control lock
+     * @param trace where spec-trace records go ({@code TraceSink.OFF} for none)
+     * @throws NullPointerException if any argument is null
+     */
     public JobRegistry(JobExecutor executor, ControlLock control, TraceSink trace) {
         this(executor, control, trace, false);
     }
@@ -56,6 +63,9 @@ public final class JobRegistry implements AutoCloseable {
      * Installs what runs whenever a job stops being busy (the embedding graph's {@code aio_wait_kick}: a drain
      * may be polling for the job). Runs with the job mutex held; must not block or take other locks in a way that
      * could wait for the job mutex.
+     *
+     * @param listener the callback, replacing any previous one
+     * @throws NullPointerException if {@code listener} is null
      */
     public void setIdleListener(Runnable listener) {
         idleListener = Objects.requireNonNull(listener, "listener");
@@ -65,22 +75,41 @@ public final class JobRegistry implements AutoCloseable {
         idleListener.run();
     }
 
-    /** The executor job tasks run on. */
+    /**
+     * The executor job tasks run on.
+     *
+     * @return the executor
+     */
     public JobExecutor executor() {
         return executor;
     }
 
-    /** The control lock commands and completions take. */
+    /**
+     * The control lock commands and completions take.
+     *
+     * @return the control lock
+     */
     public ControlLock controlLock() {
         return control;
     }
 
-    /** A new, empty transaction. */
+    /**
+     * A new, empty transaction.
+     *
+     * @return a transaction with no jobs
+     */
     public JobTxn newTransaction() {
         return new JobTxn();
     }
 
-    /** Creates a job in its own transaction; see {@link #create(JobOptions, JobDriver, JobTxn)}. */
+    /**
+     * Creates a job in its own transaction; see {@link #create(JobOptions, JobDriver, JobTxn)}.
+     *
+     * @param options the job's id and options
+     * @param driver the job type's driver
+     * @return the new job, in CREATED status
+     * @throws JobException if the creation is refused (see the three-argument form)
+     */
     public Job create(JobOptions options, JobDriver driver) {
         return create(options, driver, null);
     }
@@ -92,7 +121,12 @@ public final class JobRegistry implements AutoCloseable {
      * id in use ({@code Job ID '%s' already in use}), or a negative speed
      * ({@code Parameter 'speed' expects a non-negative value}).
      *
+     * @param options the job's id and options
+     * @param driver the job type's driver
      * @param txn the transaction to join, or null for a transaction of its own
+     * @return the new job, in CREATED status
+     * @throws JobException (EINVAL) if the creation is refused; nothing is created then
+     * @throws IllegalStateException if {@code txn} is already aborting
      */
     public Job create(JobOptions options, JobDriver driver, JobTxn txn) {
         Objects.requireNonNull(options, "options");
@@ -134,7 +168,12 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** The job with this id, if it exists (not yet dismissed). */
+    /**
+     * The job with this id, if it exists (not yet dismissed).
+     *
+     * @param id the job id
+     * @return the job, or empty if no live job has that id
+     */
     public Optional<Job> find(String id) {
         mutex.lock();
         try {
@@ -144,7 +183,11 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** All live jobs, internal ones too, in creation order. */
+    /**
+     * All live jobs, internal ones too, in creation order.
+     *
+     * @return a new list of the live jobs
+     */
     public List<Job> jobs() {
         mutex.lock();
         try {
@@ -154,7 +197,11 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** {@code query-jobs}: every job with an id, in creation order. */
+    /**
+     * {@code query-jobs}: every job with an id, in creation order.
+     *
+     * @return a new list of {@code query-jobs} entries
+     */
     public List<JobInfo> queryJobs() {
         mutex.lock();
         try {
@@ -168,7 +215,11 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** {@code query-block-jobs}: every block job with an id, in creation order. */
+    /**
+     * {@code query-block-jobs}: every block job with an id, in creation order.
+     *
+     * @return a new list of {@code query-block-jobs} entries
+     */
     public List<BlockJobInfo> queryBlockJobs() {
         mutex.lock();
         try {
@@ -182,7 +233,13 @@ public final class JobRegistry implements AutoCloseable {
         }
     }
 
-    /** Delivers every job event to {@code listener} until the returned handle is closed. */
+    /**
+     * Delivers every job event to {@code listener} until the returned handle is closed.
+     *
+     * @param listener called with each event, on the thread that sends it
+     * @return a handle whose {@code close()} unsubscribes the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
     public AutoCloseable subscribe(Consumer<JobEvent> listener) {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);

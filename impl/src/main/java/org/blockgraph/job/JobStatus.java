@@ -54,17 +54,30 @@ public enum JobStatus {
         this.qapiName = qapiName;
     }
 
-    /** The QAPI spelling, e.g. {@code running}. */
+    /**
+     * The QAPI spelling, e.g. {@code running}.
+     *
+     * @return the QAPI spelling
+     */
     public String qapiName() {
         return qapiName;
     }
 
-    /** Whether the transition table allows moving from this status to {@code to}. */
+    /**
+     * Whether the transition table allows moving from this status to {@code to}.
+     *
+     * @param to the target status
+     * @return true if the move is allowed
+     */
     public boolean canTransitionTo(JobStatus to) {
         return TRANSITIONS[ordinal()].charAt(to.ordinal()) == '1';
     }
 
-    /** QEMU's job_is_completed: the job's run is over (waiting, pending, aborting, concluded, null). */
+    /**
+     * QEMU's job_is_completed: the job's run is over (waiting, pending, aborting, concluded, null).
+     *
+     * @return true for WAITING, PENDING, ABORTING, CONCLUDED and NULL
+     */
     public boolean isCompleted() {
         switch (this) {
             case WAITING:
@@ -78,12 +91,22 @@ public enum JobStatus {
         }
     }
 
-    /** QEMU's job_is_ready: ready or standby. */
+    /**
+     * QEMU's job_is_ready: ready or standby.
+     *
+     * @return true for READY and STANDBY
+     */
     public boolean isReady() {
         return this == READY || this == STANDBY;
     }
 
-    /** The status with this QAPI spelling. */
+    /**
+     * The status with this QAPI spelling.
+     *
+     * @param name a QAPI spelling, e.g. {@code running}
+     * @return the status spelled {@code name}
+     * @throws IllegalArgumentException if no status is spelled {@code name}
+     */
     public static JobStatus fromQapi(String name) {
         for (JobStatus s : values()) {
             if (s.qapiName.equals(name)) {

@@ -22,6 +22,14 @@ public record JobTask(Job job, Kind kind, Runnable body) implements Runnable {
         EXIT
     }
 
+    /**
+     * Checks that every component is set.
+     *
+     * @param job  the job the task belongs to
+     * @param kind what the task does
+     * @param body the work
+     * @throws NullPointerException if any argument is null
+     */
     public JobTask {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(kind, "kind");

@@ -41,7 +41,11 @@ public final class ManualJobExecutor implements JobExecutor {
         this.pollsInDrains = pollsInDrains;
     }
 
-    /** Whether drains run parking entries of polled jobs (see {@link #ManualJobExecutor(boolean)}). */
+    /**
+     * Whether drains run parking entries of polled jobs (see {@link #ManualJobExecutor(boolean)}).
+     *
+     * @return true if drains run parking entries of polled jobs
+     */
     public boolean pollsInDrains() {
         return pollsInDrains;
     }
@@ -76,7 +80,11 @@ public final class ManualJobExecutor implements JobExecutor {
         return this::now;
     }
 
-    /** The fake clock's current time in nanoseconds (starts at 0). */
+    /**
+     * The fake clock's current time in nanoseconds (starts at 0).
+     *
+     * @return the fake time
+     */
     public synchronized long now() {
         return now;
     }
@@ -93,7 +101,12 @@ public final class ManualJobExecutor implements JobExecutor {
         return t;
     }
 
-    /** Moves the clock forward and makes the timers now due ready. */
+    /**
+     * Moves the clock forward and makes the timers now due ready.
+     *
+     * @param nanos how far to move the clock, not negative
+     * @throws IllegalArgumentException if {@code nanos} is negative
+     */
     public synchronized void advance(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("time does not go back: " + nanos);
@@ -104,27 +117,47 @@ public final class ManualJobExecutor implements JobExecutor {
         }
     }
 
-    /** The deadline of the earliest pending timer, or -1 if none. */
+    /**
+     * The deadline of the earliest pending timer, or -1 if none.
+     *
+     * @return the earliest timer deadline, or -1
+     */
     public synchronized long nextDeadline() {
         return timers.isEmpty() ? -1 : timers.peek().deadline;
     }
 
-    /** The number of pending timers. */
+    /**
+     * The number of pending timers.
+     *
+     * @return how many timers are pending
+     */
     public synchronized int timerCount() {
         return timers.size();
     }
 
-    /** The ready tasks, oldest first. */
+    /**
+     * The ready tasks, oldest first.
+     *
+     * @return a new list of the ready tasks
+     */
     public synchronized List<JobTask> ready() {
         return new ArrayList<>(ready);
     }
 
-    /** Whether a task is ready. */
+    /**
+     * Whether a task is ready.
+     *
+     * @return true if at least one task is ready
+     */
     public synchronized boolean hasReady() {
         return !ready.isEmpty();
     }
 
-    /** Runs the oldest ready task; false if none is ready. */
+    /**
+     * Runs the oldest ready task; false if none is ready.
+     *
+     * @return true if a task ran
+     */
     public boolean runNext() {
         JobTask task;
         synchronized (this) {
@@ -137,7 +170,12 @@ public final class ManualJobExecutor implements JobExecutor {
         return true;
     }
 
-    /** Runs the oldest ready task of {@code job}; false if it has none. */
+    /**
+     * Runs the oldest ready task of {@code job}; false if it has none.
+     *
+     * @param job the job whose task to run
+     * @return true if a task ran
+     */
     public boolean runNext(Job job) {
         JobTask task = null;
         synchronized (this) {
@@ -177,7 +215,12 @@ public final class ManualJobExecutor implements JobExecutor {
         return true;
     }
 
-    /** Runs ready tasks until none is left (timers stay pending); returns how many ran. */
+    /**
+     * Runs ready tasks until none is left (timers stay pending); returns how many ran.
+     *
+     * @return the number of tasks run
+     * @throws IllegalStateException if a million tasks ran and tasks are still ready (a job that never goes idle)
+     */
     public int runUntilIdle() {
         int n = 0;
         while (runNext()) {
@@ -191,6 +234,9 @@ public final class ManualJobExecutor implements JobExecutor {
     /**
      * Runs ready tasks, advancing the clock to the next timer whenever nothing is ready, until neither tasks nor
      * timers are left; returns how many tasks ran.
+     *
+     * @return the number of tasks run
+     * @throws IllegalStateException if a million tasks ran and tasks are still ready (a job that never goes idle)
      */
     public int runUntilQuiet() {
         int n = 0;

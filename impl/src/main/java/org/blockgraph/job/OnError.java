@@ -19,11 +19,21 @@ public enum OnError {
         this.qapiName = qapiName;
     }
 
+    /**
+     * The QAPI spelling of this policy.
+     *
+     * @return the name QMP uses, e.g. {@code "enospc"}
+     */
     public String qapiName() {
         return qapiName;
     }
 
-    /** The action this policy takes for an error with {@code errno} (QEMU's block_job_error_action). */
+    /**
+     * The action this policy takes for an error with {@code errno} (QEMU's block_job_error_action).
+     *
+     * @param errno the positive errno of the error
+     * @return STOP for stop (and for ENOSPC under enospc/auto), IGNORE for ignore, otherwise REPORT
+     */
     public ErrorAction actionFor(int errno) {
         switch (this) {
             case ENOSPC:

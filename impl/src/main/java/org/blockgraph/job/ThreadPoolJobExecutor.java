@@ -10,7 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ThreadPoolJobExecutor implements JobExecutor, AutoCloseable {
     private final ScheduledThreadPoolExecutor pool;
 
-    /** A pool with {@code threads} threads. */
+    /**
+     * A pool with {@code threads} threads.
+     *
+     * @param threads the number of pool threads (daemon threads named {@code blockgraph-job-N})
+     */
     public ThreadPoolJobExecutor(int threads) {
         AtomicInteger counter = new AtomicInteger();
         ThreadFactory factory = r -> {
