@@ -50,7 +50,7 @@ public abstract class BlockJob implements JobDriver, Parent {
     /**
      * A job driver on {@code graph}; its edges, BlockBackends and blockers are added by the subclass's start.
      * @param graph the graph the job works on
-     * @param id the job id (null only in tests; traced as the empty string)
+     * @param id the job id (traced as the empty string when null)
      */
     protected BlockJob(BlockGraph graph, String id) {
         this.graph = graph;
@@ -219,11 +219,11 @@ public abstract class BlockJob implements JobDriver, Parent {
      * Grows {@code target} through the job's BlockBackend {@code blk} (which holds the resize permission) to
      * {@code length} if it is shorter, as commit_run and mirror_run do before copying into a smaller base.
      *
-     * @return null if grown or long enough, else the failed outcome (upstream returns the truncate's errno, so the
-     *         job's error is its strerror text)
      * @param blk the job's BlockBackend on {@code target}
      * @param target the node to grow
      * @param length the length {@code target} must reach, in bytes
+     * @return null if grown or long enough, else the failed outcome (upstream returns the truncate's errno, so the
+     *         job's error is its strerror text)
      */
     protected final StepOutcome growTo(BlockBackend blk, Node target, long length) {
         if (target.length() >= length) {
