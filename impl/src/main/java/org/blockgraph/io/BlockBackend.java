@@ -417,7 +417,8 @@ public final class BlockBackend implements Parent {
      * @param ctx the I/O context that runs the request and completes the future
      * @param req the request to run
      * @return a future completed with {@code req} on {@code ctx}'s thread, or exceptionally with the request's error
-     * @throws IllegalStateException if called on {@code ctx}'s thread while the queue is full, or if {@code ctx} is closed
+     * @throws IllegalStateException if called on {@code ctx}'s thread while the queue is full, or if {@code ctx}
+     *         is closed
      */
     public CompletableFuture<IoRequest> submit(IoThread ctx, IoRequest req) {
         if (ctx.inThisThread()) {
