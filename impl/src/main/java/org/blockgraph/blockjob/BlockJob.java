@@ -33,14 +33,25 @@ import org.blockgraph.trace.SpecAction;
  * since a drainer holds that lock.
  */
 public abstract class BlockJob implements JobDriver, Parent {
+    /**
+     * The graph the job works on.
+     */
     protected final BlockGraph graph;
     private final OpBlockers blockers;
     private final OpBlockers.Blocker blocker;
     private final Map<Child, Node> edges = new LinkedHashMap<>();
     private final List<BlockBackend> backends = new ArrayList<>();
     private final String id;
+    /**
+     * The job this driver runs, set once the registry has created it (null while the job is being set up).
+     */
     protected volatile Job job;
 
+    /**
+     * A job driver on {@code graph}; its edges, BlockBackends and blockers are added by the subclass's start.
+     * @param graph the graph the job works on
+     * @param id the job id (traced as the empty string when null)
+     */
     protected BlockJob(BlockGraph graph, String id) {
         this.graph = graph;
         this.id = id;
@@ -48,12 +59,22 @@ public abstract class BlockJob implements JobDriver, Parent {
         this.blocker = new OpBlockers.Blocker(this, "block device is in use by block job: " + type());
     }
 
-    /** The job once created (null while it is being set up). */
+    /**
+     * The job once created (null while it is being set up).
+     * @return the registry's job, or null while it is being set up
+     */
     public Job job() {
         return job;
     }
 
-    /** {@code block_job_add_bdrv}: a job edge on {@code n} and an op blocker on all its op types. */
+    /**
+     * {@code block_job_add_bdrv}: a job edge on {@code n} and an op blocker on all its op types.
+     * @param role the edge's role name, as shown in permission errors
+     * @param n the node to add
+     * @param perm the permissions the job edge takes on {@code n}
+     * @param shared the permissions it shares with the node's other parents
+     * @return the new job edge
+     */
     protected final Child addNode(String role, Node n, int perm, int shared) {
         Child edge = graph.attachParent(this, role, Role.NONE, n, perm, shared);
         edges.put(edge, n);
@@ -73,7 +94,13 @@ public abstract class BlockJob implements JobDriver, Parent {
         }
     }
 
-    /** A BlockBackend of the job with request queuing disabled (stream's s->blk, commit's s->base / s->top). */
+    /**
+     * A BlockBackend of the job with request queuing disabled (stream's s->blk, commit's s->base / s->top).
+     * @param n the node to attach the BlockBackend to
+     * @param perm the permissions the BlockBackend takes on {@code n}
+     * @param shared the permissions it shares with the node's other parents
+     * @return the new BlockBackend (queue depth 4), closed with the job
+     */
     protected final BlockBackend newBackend(Node n, int perm, int shared) {
         BlockBackend b = new BlockBackend(graph, null, perm, shared, 4);
         b.setDisableRequestQueuing(true);
@@ -87,7 +114,10 @@ public abstract class BlockJob implements JobDriver, Parent {
         return b;
     }
 
-    /** Closes one of the job's BlockBackends. */
+    /**
+     * Closes one of the job's BlockBackends.
+     * @param b the BlockBackend to close; null, or one already closed, is ignored
+     */
     protected final void closeBackend(BlockBackend b) {
         if (b != null && backends.remove(b)) {
             b.close();
@@ -97,6 +127,7 @@ public abstract class BlockJob implements JobDriver, Parent {
     /**
      * Drops a job filter ({@code bdrv_drop_filter}) unless it is already gone: an implicit filter that lost its
      * last parent (its parents were moved away) was deleted with it.
+     * @param filter the job's filter node, or null
      */
     protected final void dropFilterNode(Node filter) {
         if (filter == null || filter.isRemoved()) {
@@ -115,7 +146,11 @@ public abstract class BlockJob implements JobDriver, Parent {
         backends.clear();
     }
 
-    /** Emits a chain-family trace event; free when tracing is off. */
+    /**
+     * Emits a chain-family trace event; free when tracing is off.
+     * @param action the spec action to emit
+     * @param args its arguments; the job id is added as {@code job}
+     */
     protected final void trace(SpecAction action, Map<String, Object> args) {
         if (graph.trace().enabled()) {
             Map<String, Object> a = new LinkedHashMap<>();
@@ -125,7 +160,13 @@ public abstract class BlockJob implements JobDriver, Parent {
         }
     }
 
-    /** The job options a start event carries (the chain spec's AutoFinalize, AutoDismiss, OnError of the job). */
+    /**
+     * The job options a start event carries (the chain spec's AutoFinalize, AutoDismiss, OnError of the job).
+     * @param autoFinalize the job's auto-finalize flag
+     * @param autoDismiss the job's auto-dismiss flag
+     * @param onError the job's on-error policy
+     * @return the arguments {@code autoFinalize}, {@code autoDismiss} and {@code onError} (its QAPI name)
+     */
     protected static Map<String, Object> optionArgs(boolean autoFinalize, boolean autoDismiss,
             org.blockgraph.job.OnError onError) {
         return Map.of("autoFinalize", autoFinalize, "autoDismiss", autoDismiss, "onError", onError.qapiName());
@@ -138,24 +179,36 @@ public abstract class BlockJob implements JobDriver, Parent {
      * The link ranges this job holds frozen, each {@code {top, base}} (links from top down to, excluding, base; base
      * null = to the end of the chain). Read by org.blockgraph.chain.ChainInvariants (FrozenOwnedInv, RangeExclusiveInv,
      * JobChainIntactInv).
+     * @return a copy of the frozen ranges, each a two-element array {@code {top, base}}
      */
     public final List<Node[]> frozenRanges() {
         return List.copyOf(frozenRanges);
     }
 
-    /** The nodes this job added with block_job_add_bdrv (op-blocked and referenced), for the oracle. */
+    /**
+     * The nodes this job added with block_job_add_bdrv (op-blocked and referenced), for the oracle.
+     * @return a copy of the nodes the job holds an edge on
+     */
     public final List<Node> nodes() {
         return List.copyOf(edges.values());
     }
 
-    /** Freezes links from {@code top} to (excluding) {@code base}, traced. */
+    /**
+     * Freezes links from {@code top} to (excluding) {@code base}, traced.
+     * @param top the highest node of the range
+     * @param base the node below the range, or null for the end of the chain
+     */
     protected final void freeze(Node top, Node base) {
         graph.freezeBackingChain(top, base);
         frozenRanges.add(new Node[] {top, base});
         trace(SpecAction.ChainFreeze, Map.of("top", top.name(), "base", base == null ? "" : base.name()));
     }
 
-    /** Unfreezes links from {@code top} to (excluding) {@code base}, traced. */
+    /**
+     * Unfreezes links from {@code top} to (excluding) {@code base}, traced.
+     * @param top the highest node of the range, as given to {@link #freeze}
+     * @param base the node below the range, as given to {@link #freeze}
+     */
     protected final void unfreeze(Node top, Node base) {
         graph.unfreezeBackingChain(top, base);
         frozenRanges.removeIf(r -> r[0] == top && r[1] == base);
@@ -166,6 +219,9 @@ public abstract class BlockJob implements JobDriver, Parent {
      * Grows {@code target} through the job's BlockBackend {@code blk} (which holds the resize permission) to
      * {@code length} if it is shorter, as commit_run and mirror_run do before copying into a smaller base.
      *
+     * @param blk the job's BlockBackend on {@code target}
+     * @param target the node to grow
+     * @param length the length {@code target} must reach, in bytes
      * @return null if grown or long enough, else the failed outcome (upstream returns the truncate's errno, so the
      *         job's error is its strerror text)
      */
@@ -184,7 +240,11 @@ public abstract class BlockJob implements JobDriver, Parent {
         }
     }
 
-    /** Graph errors inside a completion become the job's error (upstream turns them into -EPERM). */
+    /**
+     * Graph errors inside a completion become the job's error (upstream turns them into -EPERM).
+     * @param e the graph error
+     * @return a job error with errno {@code EPERM} and the graph error's message
+     */
     protected static org.blockgraph.job.JobException asJobError(GraphException e) {
         return new org.blockgraph.job.JobException(org.blockgraph.job.Errno.EPERM, e.getMessage());
     }
@@ -230,6 +290,10 @@ public abstract class BlockJob implements JobDriver, Parent {
     /**
      * Applies the job's on-error policy to a unit that failed with {@code e}: {@code stop} retries the unit after
      * the pause, {@code report} ends the run; {@code null} means {@code ignore}, and the caller skips the unit.
+     * @param ctx the job's context, whose policy decides
+     * @param e the unit's I/O error
+     * @param reading whether the error came from a read (else from a write)
+     * @return {@link StepOutcome#retry()} for stop, {@link StepOutcome#done()} for report, null for ignore
      */
     protected static StepOutcome onUnitError(JobContext ctx, BlockIoException e, boolean reading) {
         ErrorAction a = ctx.reportError(new IoError(e.errno(), reading));

@@ -16,7 +16,11 @@ public final class BlockJobs {
     private final BlockGraph graph;
     private final JobRegistry registry;
 
-    /** Jobs on {@code graph}, running their steps on {@code executor}. */
+    /**
+     * Jobs on {@code graph}, running their steps on {@code executor}.
+     * @param graph the block graph the jobs work on
+     * @param executor the executor that runs the jobs' steps
+     */
     public BlockJobs(BlockGraph graph, JobExecutor executor) {
         this.graph = graph;
         org.blockgraph.lock.ControlLock core = graph.controlLock();
@@ -45,22 +49,36 @@ public final class BlockJobs {
         registry.setIdleListener(graph.aioWait()::kick);
     }
 
-    /** The graph. */
+    /**
+     * The graph.
+     * @return the block graph the jobs work on
+     */
     public BlockGraph graph() {
         return graph;
     }
 
-    /** The job registry (queries, events, lookup by id). */
+    /**
+     * The job registry (queries, events, lookup by id).
+     * @return the registry of the jobs started here
+     */
     public JobRegistry registry() {
         return registry;
     }
 
-    /** {@code block-stream}: starts a stream job; refused commands throw and change nothing. */
+    /**
+     * {@code block-stream}: starts a stream job; refused commands throw and change nothing.
+     * @param o the {@code block-stream} arguments
+     * @return the started job
+     */
     public Job stream(StreamOptions o) {
         return StreamJob.start(this, o);
     }
 
-    /** {@code block-commit}: starts an intermediate or an active commit job. */
+    /**
+     * {@code block-commit}: starts an intermediate or an active commit job.
+     * @param o the {@code block-commit} arguments
+     * @return the started job (a commit job, or an active commit job when top is the active layer)
+     */
     public Job commit(CommitOptions o) {
         return CommitCommand.start(this, o);
     }

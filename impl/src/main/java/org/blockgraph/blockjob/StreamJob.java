@@ -68,7 +68,10 @@ public final class StreamJob extends BlockJob {
         return "stream";
     }
 
-    /** The copy-on-read filter while the job runs, else null. */
+    /**
+     * The copy-on-read filter while the job runs, else null.
+     * @return the copy-on-read filter node, or null when the job is not running
+     */
     public Node filter() {
         return cor;
     }

@@ -27,7 +27,12 @@ public final class DrainInvariants {
     private DrainInvariants() {
     }
 
-    /** Every invariant below; empty if all hold. */
+    /**
+     * Every invariant below; empty if all hold.
+     * @param g the graph to check
+     * @param blks the BlockBackends to check along with the graph
+     * @return the violations of every invariant, each described; empty if all hold
+     */
     public static List<String> all(BlockGraph g, List<BlockBackend> blks) {
         List<String> out = new ArrayList<>();
         out.addAll(quiesceCountInv(g));
@@ -44,6 +49,8 @@ public final class DrainInvariants {
      * No reader holds the graph lock while the writer does. Checked when the calling thread holds the write lock
      * (a writer's own check, e.g. from a graph change's body) and otherwise on the lock's flags: a reader may hold
      * the lock only while no writer does.
+     * @param g the graph to check
+     * @return a description of each violation found; empty if the invariant holds
      */
     public static List<String> noReaderDuringWriteInv(BlockGraph g) {
         List<String> out = new ArrayList<>();
@@ -58,6 +65,9 @@ public final class DrainInvariants {
      * Nothing refers to a deleted node or a vanished edge: every node in the graph's list is live and registered,
      * every edge of a live node points at a live node of this graph and is in that node's parent list, and every
      * BlockBackend's root edge points at a live node that lists it as a parent.
+     * @param g the graph to check
+     * @param blks the BlockBackends to check along with the graph
+     * @return a description of each violation found; empty if the invariant holds
      */
     public static List<String> noUseAfterFreeInv(BlockGraph g, List<BlockBackend> blks) {
         List<String> out = new ArrayList<>();
@@ -113,7 +123,11 @@ public final class DrainInvariants {
         return k;
     }
 
-    /** The counting rule: qc = own sections + drain_all + one per child edge whose child is quiesced. */
+    /**
+     * The counting rule: qc = own sections + drain_all + one per child edge whose child is quiesced.
+     * @param g the graph to check
+     * @return a description of each violation found; empty if the invariant holds
+     */
     public static List<String> quiesceCountInv(BlockGraph g) {
         List<String> out = new ArrayList<>();
         g.controlLock().lock();
@@ -131,7 +145,11 @@ public final class DrainInvariants {
         return out;
     }
 
-    /** quiesced_parent agrees with the child's counter (D-INV1). */
+    /**
+     * quiesced_parent agrees with the child's counter (D-INV1).
+     * @param g the graph to check
+     * @return a description of each violation found; empty if the invariant holds
+     */
     public static List<String> quiescedParentInv(BlockGraph g) {
         List<String> out = new ArrayList<>();
         g.controlLock().lock();
@@ -150,7 +168,12 @@ public final class DrainInvariants {
         return out;
     }
 
-    /** No node or BlockBackend counts less than its sections, drain_all and quiesced edges demand. */
+    /**
+     * No node or BlockBackend counts less than its sections, drain_all and quiesced edges demand.
+     * @param g the graph to check
+     * @param blks the BlockBackends to check along with the graph
+     * @return a description of each violation found; empty if the invariant holds
+     */
     public static List<String> drainBalanceInv(BlockGraph g, List<BlockBackend> blks) {
         List<String> out = new ArrayList<>();
         g.controlLock().lock();
@@ -180,7 +203,11 @@ public final class DrainInvariants {
         return out;
     }
 
-    /** Parent callbacks fired once per 0↔1 transition: a BlockBackend's counter equals its quiesced edges. */
+    /**
+     * Parent callbacks fired once per 0↔1 transition: a BlockBackend's counter equals its quiesced edges.
+     * @param blks the BlockBackends to check
+     * @return a description of each violation found; empty if the invariant holds
+     */
     public static List<String> callbackOnceInv(List<BlockBackend> blks) {
         List<String> out = new ArrayList<>();
         for (BlockBackend b : blks) {
@@ -197,6 +224,8 @@ public final class DrainInvariants {
     /**
      * While a drained section on n has returned, no request is in flight on n or any node above it; while a
      * drain_all section has returned, on no node (D-INV2). Between control operations every section has returned.
+     * @param g the graph to check
+     * @return a description of each violation found; empty if the invariant holds
      */
     public static List<String> drainedQuietInv(BlockGraph g) {
         List<String> out = new ArrayList<>();

@@ -45,7 +45,10 @@ public final class BlockBackend implements Parent {
         default void drainedBegin() {
         }
 
-        /** Whether the device still has activity a drain must wait for. */
+        /**
+         * Whether the device still has activity a drain must wait for.
+         * @return true while the device has requests a drain must still wait for
+         */
         default boolean drainedPoll() {
             return false;
         }
@@ -107,7 +110,15 @@ public final class BlockBackend implements Parent {
         }
     }
 
-    /** A BlockBackend named {@code name} on {@code node} with queue depth 64; refused changes leave nothing. */
+    /**
+     * A BlockBackend named {@code name} on {@code node} with queue depth 64; refused changes leave nothing.
+     * @param graph the graph the BlockBackend attaches to
+     * @param name the device name to register, or null for an anonymous BlockBackend
+     * @param node the root node to attach
+     * @param perm the permissions taken on the node ({@link org.blockgraph.graph.Permission} bits)
+     * @param shared the permissions shared with other parents of the node
+     * @return the new BlockBackend, attached to {@code node}
+     */
     public static BlockBackend create(BlockGraph graph, String name, Node node, int perm, int shared) {
         BlockBackend blk = new BlockBackend(graph, name, perm, shared, 64);
         try {
@@ -119,7 +130,11 @@ public final class BlockBackend implements Parent {
         return blk;
     }
 
-    /** Attaches the node ({@code blk_insert_bs}). */
+    /**
+     * Attaches the node ({@code blk_insert_bs}).
+     * @param node the node to attach as root, with this BlockBackend's permissions
+     * @throws IllegalStateException if a node is already attached
+     */
     public void insert(Node node) {
         if (root != null) {
             throw new IllegalStateException(describe() + " already has a node");
@@ -147,7 +162,11 @@ public final class BlockBackend implements Parent {
         }
     }
 
-    /** Changes the permissions ({@code blk_set_perm}); all or nothing. */
+    /**
+     * Changes the permissions ({@code blk_set_perm}); all or nothing.
+     * @param newPerm the permissions to take on the root node
+     * @param newShared the permissions to share with the node's other parents
+     */
     public void setPermissions(int newPerm, int newShared) {
         Child r = root;
         if (r != null) {
@@ -157,7 +176,10 @@ public final class BlockBackend implements Parent {
         shared = newShared;
     }
 
-    /** Job BlockBackends disable queuing: their requests run even while quiesced (the job pauses instead). */
+    /**
+     * Job BlockBackends disable queuing: their requests run even while quiesced (the job pauses instead).
+     * @param disable true to let requests through while quiesced
+     */
     public void setDisableRequestQueuing(boolean disable) {
         disableRequestQueuing = disable;
     }
@@ -167,53 +189,81 @@ public final class BlockBackend implements Parent {
      * reports its in-flight requests, so a drain can end while a request that passed its drain check has not yet
      * entered the graph (it then runs inside the drained section). The invariant oracle or trace validation must
      * catch it (spec/drain: DrainPollDone is not enabled while a BlockBackend above has a request in flight).
+     * @param broken true to break drained_poll, false for the correct behaviour
      */
     public void setPollIgnoresInFlight(boolean broken) {
         pollIgnoresInFlight = broken;
     }
 
-    /** Installs device callbacks. */
+    /**
+     * Installs device callbacks.
+     * @param ops the callbacks, or null for callbacks that do nothing
+     */
     public void setDeviceOps(DeviceOps ops) {
         devOps = ops == null ? new DeviceOps() { } : ops;
     }
 
-    /** The device name, or null. */
+    /**
+     * The device name, or null.
+     * @return the registered device name, or null for an anonymous BlockBackend
+     */
     public String name() {
         return name;
     }
 
-    /** The root node, or null. */
+    /**
+     * The root node, or null.
+     * @return the attached root node, or null when none is attached
+     */
     public Node node() {
         Child r = root;
         return r == null ? null : r.node();
     }
 
-    /** The root edge, or null. */
+    /**
+     * The root edge, or null.
+     * @return the edge to the root node, or null when none is attached
+     */
     public Child rootEdge() {
         return root;
     }
 
-    /** Requests holding an in-flight reference. */
+    /**
+     * Requests holding an in-flight reference.
+     * @return the number of requests currently in flight
+     */
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** The BlockBackend's quiesce counter. */
+    /**
+     * The BlockBackend's quiesce counter.
+     * @return the current quiesce counter (0 when not quiesced)
+     */
     public int quiesceCounter() {
         return quiesceCounter.get();
     }
 
-    /** Requests parked while quiesced. */
+    /**
+     * Requests parked while quiesced.
+     * @return the number of requests waiting for the quiesced section to end
+     */
     public int parkedRequests() {
         return parked.get();
     }
 
-    /** The asynchronous queue depth bound. */
+    /**
+     * The asynchronous queue depth bound.
+     * @return the largest number of outstanding asynchronous requests
+     */
     public int maxQueueDepth() {
         return maxQueueDepth;
     }
 
-    /** The node's length, or 0 without a node. */
+    /**
+     * The node's length, or 0 without a node.
+     * @return the root node's length in bytes, or 0 without a node
+     */
     public long length() {
         graphLock.rdlock();
         try {
@@ -282,34 +332,65 @@ public final class BlockBackend implements Parent {
 
     // ---- synchronous API ----
 
-    /** Reads {@code len} bytes at {@code offset} into {@code buf[off..]}. */
+    /**
+     * Reads {@code len} bytes at {@code offset} into {@code buf[off..]}.
+     * @param offset the byte offset to read from
+     * @param buf the buffer to fill
+     * @param off the first index of {@code buf} to fill
+     * @param len the number of bytes to read
+     */
     public void read(long offset, byte[] buf, int off, int len) {
         run(IoRequest.Type.READ, offset, len, buf, off, 0);
     }
 
-    /** Reads {@code len} bytes at {@code offset}. */
+    /**
+     * Reads {@code len} bytes at {@code offset}.
+     * @param offset the byte offset to read from
+     * @param len the number of bytes to read
+     * @return a new buffer holding the bytes read
+     */
     public byte[] read(long offset, int len) {
         byte[] buf = new byte[len];
         read(offset, buf, 0, len);
         return buf;
     }
 
-    /** Writes {@code data} at {@code offset}. */
+    /**
+     * Writes {@code data} at {@code offset}.
+     * @param offset the byte offset to write at
+     * @param data the bytes to write
+     */
     public void write(long offset, byte[] data) {
         run(IoRequest.Type.WRITE, offset, data.length, data, 0, 0);
     }
 
-    /** Writes {@code len} bytes from {@code buf[off..]} at {@code offset} with request flags. */
+    /**
+     * Writes {@code len} bytes from {@code buf[off..]} at {@code offset} with request flags.
+     * @param offset the byte offset to write at
+     * @param buf the buffer holding the data
+     * @param off the first index of {@code buf} to write
+     * @param len the number of bytes to write
+     * @param flags request flags ({@link org.blockgraph.graph.IoFlags})
+     */
     public void write(long offset, byte[] buf, int off, int len, int flags) {
         run(IoRequest.Type.WRITE, offset, len, buf, off, flags);
     }
 
-    /** Makes a range read as zeroes. */
+    /**
+     * Makes a range read as zeroes.
+     * @param offset the byte offset of the range
+     * @param len the length of the range in bytes
+     * @param flags request flags ({@link org.blockgraph.graph.IoFlags}), e.g. whether unmapping is allowed
+     */
     public void writeZeroes(long offset, long len, int flags) {
         run(IoRequest.Type.WRITE_ZEROES, offset, len, null, 0, flags);
     }
 
-    /** Discards a range. */
+    /**
+     * Discards a range.
+     * @param offset the byte offset of the range
+     * @param len the length of the range in bytes
+     */
     public void discard(long offset, long len) {
         run(IoRequest.Type.DISCARD, offset, len, null, 0, 0);
     }
@@ -319,7 +400,10 @@ public final class BlockBackend implements Parent {
         run(IoRequest.Type.FLUSH, 0, 0, null, 0, 0);
     }
 
-    /** Runs a request on the caller's thread. */
+    /**
+     * Runs a request on the caller's thread.
+     * @param req the request; a read fills its buffer
+     */
     public void execute(IoRequest req) {
         run(req.type(), req.offset(), req.length(), req.buffer(), 0, req.flags());
     }
@@ -330,6 +414,11 @@ public final class BlockBackend implements Parent {
      * Runs {@code req} on {@code ctx}'s thread; the future completes there. Blocks while {@link #maxQueueDepth()}
      * requests are outstanding, unless called from {@code ctx}'s own thread, which is refused instead (it would
      * wait for itself).
+     * @param ctx the I/O context that runs the request and completes the future
+     * @param req the request to run
+     * @return a future completed with {@code req} on {@code ctx}'s thread, or exceptionally with the request's error
+     * @throws IllegalStateException if called on {@code ctx}'s thread while the queue is full, or if {@code ctx}
+     *         is closed
      */
     public CompletableFuture<IoRequest> submit(IoThread ctx, IoRequest req) {
         if (ctx.inThisThread()) {

@@ -12,7 +12,10 @@ public final class IoThread implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    /** Starts a context with a thread of this name. */
+    /**
+     * Starts a context with a thread of this name.
+     * @param name the name of the context's thread
+     */
     public IoThread(String name) {
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -34,7 +37,11 @@ public final class IoThread implements AutoCloseable {
         }
     }
 
-    /** Queues work for this context's thread. */
+    /**
+     * Queues work for this context's thread.
+     * @param r the work to run on this context's thread, after what is already queued
+     * @throws IllegalStateException if the context is closed
+     */
     public void execute(Runnable r) {
         if (closed) {
             throw new IllegalStateException("I/O thread '" + thread.getName() + "' is closed");
@@ -42,7 +49,10 @@ public final class IoThread implements AutoCloseable {
         queue.add(r);
     }
 
-    /** Whether the caller is this context's thread. */
+    /**
+     * Whether the caller is this context's thread.
+     * @return true when called from this context's thread
+     */
     public boolean inThisThread() {
         return Thread.currentThread() == thread;
     }

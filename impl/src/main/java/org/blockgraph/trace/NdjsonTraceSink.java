@@ -38,7 +38,10 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
     /** Guarded by this. */
     private long seq;
 
-    /** A sink that writes to {@code out} once {@link #start} is called; closing the sink closes {@code out}. */
+    /**
+     * A sink that writes to {@code out} once {@link #start} is called; closing the sink closes {@code out}.
+     * @param out the writer that receives one JSON object per line
+     */
     public NdjsonTraceSink(Writer out) {
         this.out = out;
     }
@@ -53,7 +56,12 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
         return order;
     }
 
-    /** Writes the header line and starts recording. */
+    /**
+     * Writes the header line and starts recording.
+     * @param header the header object, written as {@code {"header": header}}
+     * @throws IllegalStateException if recording has already started
+     * @throws java.io.UncheckedIOException if the write fails
+     */
     public synchronized void start(Map<String, Object> header) {
         if (recording) {
             throw new IllegalStateException("trace already started");
@@ -72,7 +80,10 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
         }
     }
 
-    /** Events written so far. */
+    /**
+     * Events written so far.
+     * @return the number of events written so far (the next event's sequence number)
+     */
     public synchronized long events() {
         return seq;
     }
@@ -109,6 +120,9 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
      * The header for a trace that starts from {@code graph}'s current structure: its live nodes, its
      * BlockBackends (root parents) and every edge as {@code {parent, parentKind, role, child}}, plus the names
      * of the threads that will submit I/O.
+     * @param graph the graph whose current structure the header describes
+     * @param threads the names of the threads that will submit I/O
+     * @return the header map ({@code spec}, {@code nodes}, {@code blks}, {@code threads}, {@code edges})
      */
     public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads) {
         return header(graph, threads, java.util.List.of());
@@ -118,6 +132,10 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
      * As {@link #header(BlockGraph, java.util.List)}, also declaring {@code futureNodes}: names of nodes the run may
      * create later. spec/drain has a fixed node set, so such a node is, for the spec, a live node without edges from
      * the start (and its quiesce counter, drain_all's share, is what Java gives a node created then).
+     * @param graph the graph whose current structure the header describes
+     * @param threads the names of the threads that will submit I/O
+     * @param futureNodes names of nodes the run may create later
+     * @return the header map ({@code spec}, {@code nodes}, {@code blks}, {@code threads}, {@code edges})
      */
     public static Map<String, Object> header(BlockGraph graph, java.util.List<String> threads,
                                              java.util.List<String> futureNodes) {
@@ -155,6 +173,8 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
     /**
      * Splits a parent description ({@code node 'x'}, {@code block device 'x'}, {@code job 'x'}) into
      * {kind, name} with kind one of node, blk, job, other.
+     * @param describe a parent's {@code describe()} text
+     * @return a two-element array: the kind ({@code node}, {@code blk}, {@code job} or {@code other}) and the name
      */
     public static String[] parentName(String describe) {
         int a = describe.indexOf('\'');

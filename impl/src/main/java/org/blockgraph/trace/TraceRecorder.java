@@ -108,17 +108,32 @@ public final class TraceRecorder implements AutoCloseable {
     /**
      * Builds the initial graph (blk0 -> top, a copy-on-write node with file f1, a blkdebug filter over f1img, and
      * backing base; spare nodes s1, s2) on {@code sink}, which must not record yet.
+     * @param sink the sink the core emits to; it must not record yet
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @throws IllegalArgumentException if {@code threads} is not in 1..8
      */
     public TraceRecorder(TraceSink sink, int threads) {
         this(sink, threads, Variant.CORRECT);
     }
 
-    /** As {@link #TraceRecorder(TraceSink, int, Variant)} with {@link Variant#IO_WHILE_DRAINED} or the real core. */
+    /**
+     * As {@link #TraceRecorder(TraceSink, int, Variant)} with {@link Variant#IO_WHILE_DRAINED} or the real core.
+     * @param sink the sink the core emits to; it must not record yet
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @param ioWhileDrained true for the broken variant that lets I/O through while drained
+     * @throws IllegalArgumentException if {@code threads} is not in 1..8
+     */
     public TraceRecorder(TraceSink sink, int threads, boolean ioWhileDrained) {
         this(sink, threads, ioWhileDrained ? Variant.IO_WHILE_DRAINED : Variant.CORRECT);
     }
 
-    /** Builds the initial graph for {@code variant} of the core. */
+    /**
+     * Builds the initial graph for {@code variant} of the core.
+     * @param sink the sink the core emits to; it must not record yet
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @param variant the core variant to run: the real core or one deliberately broken for the checkers
+     * @throws IllegalArgumentException if {@code threads} is not in 1..8
+     */
     public TraceRecorder(TraceSink sink, int threads, Variant variant) {
         if (threads < 1 || threads > 8) {
             throw new IllegalArgumentException("threads must be in 1..8, was " + threads);
@@ -150,27 +165,44 @@ public final class TraceRecorder implements AutoCloseable {
         }
     }
 
-    /** The core under test. */
+    /**
+     * The core under test.
+     * @return the graph the recorder drives
+     */
     public BlockGraph graph() {
         return g;
     }
 
-    /** The BlockBackend the guest I/O goes through. */
+    /**
+     * The BlockBackend the guest I/O goes through.
+     * @return the BlockBackend {@code blk0}
+     */
     public BlockBackend blockBackend() {
         return blk;
     }
 
-    /** The names of the I/O threads (the trace's Threads constant). */
+    /**
+     * The names of the I/O threads (the trace's Threads constant).
+     * @return the I/O thread names, {@code io0}, {@code io1}, ...
+     */
     public List<String> threadNames() {
         return List.copyOf(threadNames);
     }
 
-    /** The trace header: the graph now, plus the names of the nodes the run may create. */
+    /**
+     * The trace header: the graph now, plus the names of the nodes the run may create.
+     * @return the header map for {@link NdjsonTraceSink#start}
+     */
     public Map<String, Object> header() {
         return NdjsonTraceSink.header(g, threadNames, POOL);
     }
 
-    /** The free choices of a run of {@code steps} commands drawn from {@code seed}. */
+    /**
+     * The free choices of a run of {@code steps} commands drawn from {@code seed}.
+     * @param seed the random seed
+     * @param steps the number of commands
+     * @return {@code steps} choices, each in 0..2<sup>20</sup>-1
+     */
     public static List<Integer> choices(long seed, int steps) {
         Random rnd = new Random(seed);
         List<Integer> choices = new ArrayList<>();
@@ -180,18 +212,42 @@ public final class TraceRecorder implements AutoCloseable {
         return choices;
     }
 
-    /** Records a run of {@code steps} commands drawn from {@code seed} into {@code out}. */
+    /**
+     * Records a run of {@code steps} commands drawn from {@code seed} into {@code out}.
+     * @param seed the random seed the choices are drawn from
+     * @param steps the number of commands
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @param out the writer the NDJSON trace (header line, then one event a line) goes to; closed at the end
+     * @return the run's result: steps taken, commands refused, events written, oracle violations and the command log
+     * @throws Exception if a command, the I/O threads or the trace writer fail
+     */
     public static Result record(long seed, int steps, int threads, Writer out) throws Exception {
         return record(choices(seed, steps), threads, Variant.CORRECT, out);
     }
 
-    /** Records the run that {@code choices} select, on the real core or {@link Variant#IO_WHILE_DRAINED}. */
+    /**
+     * Records the run that {@code choices} select, on the real core or {@link Variant#IO_WHILE_DRAINED}.
+     * @param choices the free choices, one per command
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @param ioWhileDrained true for the broken variant that lets I/O through while drained
+     * @param out the writer the NDJSON trace (header line, then one event a line) goes to; closed at the end
+     * @return the run's result: steps taken, commands refused, events written, oracle violations and the command log
+     * @throws Exception if a command, the I/O threads or the trace writer fail
+     */
     public static Result record(List<Integer> choices, int threads, boolean ioWhileDrained, Writer out)
             throws Exception {
         return record(choices, threads, ioWhileDrained ? Variant.IO_WHILE_DRAINED : Variant.CORRECT, out);
     }
 
-    /** Records the run that {@code choices} select (see {@link #choose}) on {@code variant} into {@code out}. */
+    /**
+     * Records the run that {@code choices} select (see {@link #choose}) on {@code variant} into {@code out}.
+     * @param choices the free choices, one per command
+     * @param threads the number of I/O threads submitting guest requests, 1 to 8
+     * @param variant the core variant to run
+     * @param out the writer the NDJSON trace (header line, then one event a line) goes to; closed at the end
+     * @return the run's result: steps taken, commands refused, events written, oracle violations and the command log
+     * @throws Exception if a command, the I/O threads or the trace writer fail
+     */
     public static Result record(List<Integer> choices, int threads, Variant variant, Writer out) throws Exception {
         try (NdjsonTraceSink sink = new NdjsonTraceSink(out);
              TraceRecorder rec = new TraceRecorder(sink, threads, variant)) {
@@ -205,6 +261,9 @@ public final class TraceRecorder implements AutoCloseable {
     /**
      * Runs the commands that {@code choices} select, checking the oracle after each; stops at the first violation.
      * Then ends every open section and waits for every request, so the trace ends with the core at rest.
+     * @param choices the free choices, one per command
+     * @return the run's result (its event count is 0: the sink counts events)
+     * @throws Exception if a command, the I/O threads or the trace writer fail
      */
     public Result run(List<Integer> choices) throws Exception {
         int refused = 0;
@@ -231,7 +290,10 @@ public final class TraceRecorder implements AutoCloseable {
         return new Result(step, refused, 0, violations, List.copyOf(log));
     }
 
-    /** Guest requests that failed with an injected (or any other) I/O error. */
+    /**
+     * Guest requests that failed with an injected (or any other) I/O error.
+     * @return the number of guest requests that failed so far
+     */
     public int ioErrors() {
         return ioErrors.get();
     }

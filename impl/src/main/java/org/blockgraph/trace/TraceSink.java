@@ -26,7 +26,10 @@ public interface TraceSink {
         }
     };
 
-    /** Whether events are recorded; when false, callers skip building arguments and post-states. */
+    /**
+     * Whether events are recorded; when false, callers skip building arguments and post-states.
+     * @return true while the sink records events
+     */
     boolean enabled();
 
     /**
@@ -41,6 +44,7 @@ public interface TraceSink {
      * <p>Lock order: the order lock before a BlockBackend's queue lock and a job's mutex; {@link #emit} itself must
      * not wait for it (job threads emit under their mutex). Never held while waiting for another thread.
      * The default is one lock shared by every sink that does not override it.
+     * @return the lock that orders state checks and their events across threads
      */
     default Lock order() {
         return Shared.ORDER;
